@@ -1,0 +1,78 @@
+# Two commands for a newcomer: `make run` serves the app, `make test` runs every test.
+# Each step prints what it does and is skipped when already done (stamp files).
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+PORT ?= 3000
+BUN_VERSION := 1.4.5
+
+# Offline toolchain: bun from the npm registry in .tools/, no telemetry, no version checks,
+# no network probes (see docs/offline.md for the list of Reflex's outbound calls).
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(BIN):$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := false
+export REFLEX_HTTP_CLIENT_BIND_ADDRESS := 0.0.0.0
+export REFLEX_DIR := $(CURDIR)/.tools/reflex
+export REFLEX_SSR := false
+NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
+export NPM_CONFIG_REGISTRY
+
+.PHONY: run test setup db demo demo-large chromium screenshots bench clean
+
+setup: $(VENV)/.installed .tools/.installed .web/.initialized
+
+$(VENV)/.installed: pyproject.toml
+	@echo "==> Python: virtualenv in $(VENV) and dependencies from pyproject.toml (a few minutes the first time)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
+	@$(BIN)/python -m pip install --quiet --progress-bar off -e '.[test]' 2>&1 | grep -v "is ignored" || true
+	@$(BIN)/python -c "import reflex, sqlmodel, httpx, playwright" || { echo "Python dependencies did not install"; exit 1; }
+	@touch $@
+
+.tools/.installed:
+	@echo "==> bun $(BUN_VERSION) from the npm registry into .tools/"
+	@mkdir -p .tools
+	@npm install --prefix .tools --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
+	@bun --version >/dev/null
+	@touch $@
+
+.web/.initialized: $(VENV)/.installed .tools/.installed
+	@echo "==> Reflex: preparing the frontend in .web/ (bun install, pinned by reflex.lock/)"
+	@reflex init --template blank --no-agents --loglevel warning
+	@touch $@
+
+db: $(VENV)/.installed
+	@echo "==> Database: applying migrations, then loading the demo data if the database is empty"
+	@gkh demo --if-empty
+
+demo: $(VENV)/.installed
+	@gkh demo
+
+demo-large: $(VENV)/.installed
+	@gkh demo --large
+
+run: setup db
+	@echo "==> Building the production frontend and serving http://localhost:$(PORT) (Ctrl+C to stop)"
+	@reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "==> Installing Debian chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: setup chromium
+	@echo "==> pytest: domain, database, import and browser tests"
+	@$(BIN)/python -m pytest -q
+
+screenshots: setup
+	@$(BIN)/python scripts/screenshots.py http://localhost:$(PORT)
+
+bench: setup
+	@ls bench/*.py | xargs -n1 $(BIN)/python
+
+clean:
+	rm -rf .web .states

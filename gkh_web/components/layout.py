@@ -1,0 +1,73 @@
+"""The kiosk frame every page sits in: a header with the portal's name and a footer.
+
+Touch first: the frame keeps content in one readable column at 1024×768 and
+lets it fill the width on a phone.
+"""
+
+import reflex as rx
+
+from gkh_web.components import texts
+
+HEADER_BLUE = "#0D4CD3"  # Госуслуги blue, used for the header bar and primary actions
+
+
+def header() -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.link(
+                rx.hstack(
+                    rx.image(src="/emblem.svg", alt="", width="40px", height="40px"),
+                    rx.vstack(
+                        rx.text(texts.PORTAL_SHORT, weight="bold", size="5", color="white"),
+                        rx.text(texts.PORTAL_LONG, size="2", color="rgba(255,255,255,0.85)"),
+                        spacing="0",
+                    ),
+                    align="center",
+                    spacing="3",
+                ),
+                href="/",
+                underline="none",
+                aria_label="На стартовый экран",
+            ),
+            justify="between",
+            align="center",
+            width="100%",
+            max_width="960px",
+            margin_x="auto",
+        ),
+        background=HEADER_BLUE,
+        padding_x="20px",
+        padding_y="12px",
+        width="100%",
+        as_="header",
+    )
+
+
+def footer() -> rx.Component:
+    return rx.box(
+        rx.text(texts.FOOTER, size="2", color="gray", text_align="center"),
+        padding="16px",
+        width="100%",
+        as_="footer",
+    )
+
+
+def page_frame(*children: rx.Component) -> rx.Component:
+    """Header, a centred main column and the footer."""
+    return rx.flex(
+        header(),
+        rx.box(
+            *children,
+            as_="main",
+            width="100%",
+            max_width="960px",
+            margin_x="auto",
+            padding_x=["16px", "16px", "24px"],
+            padding_y=["20px", "20px", "32px"],
+            flex="1",
+        ),
+        footer(),
+        direction="column",
+        min_height="100vh",
+        background="#F5F7FA",
+    )
