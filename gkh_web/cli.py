@@ -1,0 +1,251 @@
+"""``gkh``: database, demo data and import commands for operators and ``make``.
+
+    gkh db upgrade                       создать или обновить схему базы данных
+    gkh db current                       показать версию схемы
+    gkh db ensure-demo                   загрузить демо-данные, только если база пуста
+    gkh demo [--large] [--as-of ДАТА]    очистить базу и загрузить демо-данные
+    gkh demo --if-empty                  то же, что gkh db ensure-demo
+    gkh import ФАЙЛ                      загрузить платёжные документы из JSON
+
+Exit codes: 0 success, 1 the work failed (bad file, database not ready), 2 the
+command line itself is wrong. Never imports Reflex, so it starts fast and runs
+where the web app's dependencies are not wanted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections.abc import Sequence
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from gkh_web.db import migrate
+from gkh_web.db.engine import resolve_url, session_scope
+from gkh_web.services.payment_import import import_payment_documents_file
+from gkh_web.services.demo_data import (
+    DEMO_ACCOUNT_TO_LINK,
+    DEMO_LOGINS,
+    DEMO_UNLINKED_ACCOUNTS,
+    LARGE_DEMO_LOGIN,
+    DemoSummary,
+    demo_account_requisites,
+    ensure_demo,
+    load_demo,
+)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+_ARGPARSE_MESSAGES = (
+    (r"the following arguments are required: (.*)", r"не указаны обязательные аргументы: \1"),
+    (r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)", r"аргумент \1: неизвестное значение \2 (возможные: \3)"),
+    (r"invalid choice: (.*?) \(choose from (.*)\)", r"неизвестная команда \1 (возможные: \2)"),
+    (r"unrecognized arguments: (.*)", r"лишние аргументы: \1"),
+    (r"argument (.*?): expected one argument", r"аргумент \1: нужно значение"),
+    (r"argument (.*?): not allowed with argument (.*)", r"аргумент \1 нельзя указывать вместе с \2"),
+    (r"^argument (.*?): ", r"аргумент \1: "),
+)
+
+
+class _RussianHelpFormatter(argparse.HelpFormatter):
+    """argparse's help, with its few fixed English words in Russian."""
+
+    _SECTIONS = {"positional arguments": "аргументы", "options": "параметры", "optional arguments": "параметры"}
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "Использование: " if prefix is None else prefix)
+
+    def start_section(self, heading):
+        super().start_section(self._SECTIONS.get(heading, heading))
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in Russian, exit code 2 (argparse's convention)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _RussianHelpFormatter)
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", help="показать эту справку и выйти")
+
+    def error(self, message):
+        for pattern, replacement in _ARGPARSE_MESSAGES:
+            message = re.sub(pattern, replacement, message)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: ошибка: {message}\n")
+
+
+def _iso_date(text: str) -> date:
+    """--as-of ГГГГ-ММ-ДД."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ожидается дата в формате ГГГГ-ММ-ДД, получено «{text}»") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="gkh", description="Оплата ЖКУ через ГИС ЖКХ: база данных, демо-данные, импорт.")
+    commands = parser.add_subparsers(dest="command", metavar="КОМАНДА", title="команды")
+
+    db = commands.add_parser("db", help="схема базы данных", description="Схема базы данных (миграции alembic).")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ДЕЙСТВИЕ", title="действия")
+    db_commands.add_parser("upgrade", help="создать или обновить схему до последней версии")
+    db_commands.add_parser("current", help="показать версию схемы")
+    db_commands.add_parser("ensure-demo", help="загрузить демо-данные, только если в базе нет поставщиков")
+    revision = db_commands.add_parser("revision", help="(разработчикам) новая миграция из изменений в моделях")
+    revision.add_argument("message", metavar="СООБЩЕНИЕ", help="что меняет миграция")
+
+    demo = commands.add_parser(
+        "demo", help="очистить базу и загрузить демо-данные",
+        description="Очищает ВСЕ данные (включая пользователей ЕСИА) и загружает демо-набор одной транзакцией.",
+    )
+    demo.add_argument("--large", action="store_true",
+                      help="добавить жителя «Большой Набор»: 10 лицевых счетов × 36 документов × 12 услуг")
+    demo.add_argument("--as-of", type=_iso_date, metavar="ГГГГ-ММ-ДД",
+                      help="«сегодня» для демо-набора (по умолчанию текущая дата)")
+    demo.add_argument("--if-empty", action="store_true", help="загрузить, только если база пуста (ничего не удалять)")
+
+    imp = commands.add_parser(
+        "import", help="загрузить платёжные документы из JSON",
+        description="Загружает файл формата gkh.payment-documents (docs/import-format.md): всё или ничего.",
+    )
+    imp.add_argument("file", metavar="ФАЙЛ", help="путь к JSON-файлу, не больше 10 МБ")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code (also when argparse wants to exit)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_request:
+        return int(exit_request.code or 0)
+    handler = _handler(args)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return handler(args)
+    except sa.exc.SQLAlchemyError as error:
+        print(f"Ошибка базы данных: {error.__class__.__name__}: {error}".splitlines()[0], file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _handler(args: argparse.Namespace):
+    if args.command == "db":
+        return {
+            "upgrade": _db_upgrade, "current": _db_current, "ensure-demo": _ensure_demo, "revision": _db_revision,
+        }.get(args.db_command)
+    return {"demo": _demo, "import": _import}.get(args.command)
+
+
+def _shown_url() -> str:
+    """The database URL without its password, to say where the work happens."""
+    return make_url(resolve_url()).render_as_string(hide_password=True)
+
+
+def _db_upgrade(_args) -> int:
+    print(f"База данных: {_shown_url()}")
+    print("Применяю миграции…")
+    migrate.upgrade()
+    print(f"Схема базы данных в актуальной версии: {migrate.current_revision()}")
+    return EXIT_OK
+
+
+def _db_current(_args) -> int:
+    current, head = migrate.current_revision(), migrate.head_revision()
+    print(f"База данных: {_shown_url()}")
+    print(f"Версия схемы: {current or 'нет (выполните «gkh db upgrade»)'}; последняя: {head}")
+    return EXIT_OK if current == head else EXIT_FAILED
+
+
+def _db_revision(args) -> int:
+    print(f"База данных: {_shown_url()} (должна быть в актуальной версии)")
+    migrate.new_revision(args.message)
+    print("Новая миграция записана в gkh_web/db/migrations/versions/ — проверьте её перед коммитом.")
+    return EXIT_OK
+
+
+def _ensure_demo(_args) -> int:
+    _db_upgrade(_args)
+    with session_scope() as session:
+        loaded = ensure_demo(session)
+    print("Демо-данные загружены." if loaded else "В базе уже есть поставщики — демо-данные не загружаю.")
+    if loaded:
+        _print_logins(large=False)
+    return EXIT_OK
+
+
+def _demo(args) -> int:
+    if args.if_empty:
+        return _ensure_demo(args)
+    _db_upgrade(args)
+    as_of = args.as_of or date.today()
+    print(f"Удаляю все данные и загружаю демо-набор на {as_of:%d.%m.%Y}" + (" с большим набором…" if args.large else "…"))
+    started = time.perf_counter()
+    with session_scope() as session:
+        summary = load_demo(session, large=args.large, as_of=as_of)
+    seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+    print(f"Готово за {seconds} с: {_describe_summary(summary)}.")
+    _print_logins(large=args.large)
+    return EXIT_OK
+
+
+def _describe_summary(summary: DemoSummary) -> str:
+    return (
+        f"поставщиков {summary.providers}, домов {summary.houses}, лицевых счетов {summary.personal_accounts}, "
+        f"платёжных документов {summary.payment_documents}, строк услуг {summary.service_lines}, "
+        f"жителей {summary.residents}, пользователей ЕСИА {summary.esia_users}"
+    )
+
+
+def _print_logins(*, large: bool) -> None:
+    """Who can sign in: any of phone, e-mail or СНИЛС with the password."""
+    print("Вход через демо-ЕСИА (логин — телефон, e-mail или СНИЛС):")
+    for login in DEMO_LOGINS + ((LARGE_DEMO_LOGIN,) if large else ()):
+        print(f"  {login.fio}: {login.phone} / {login.email} / {login.snils}, пароль {login.password}")
+    print("Лицевой счёт, который Кузнецова подключает при первом входе:")
+    print(f"  {demo_account_requisites(DEMO_ACCOUNT_TO_LINK)}")
+    print("Лицевые счета без владельца в ГИС ЖКХ, с неоплаченными документами («оплатить по другому лицевому счёту»):")
+    for account in DEMO_UNLINKED_ACCOUNTS:
+        print(f"  {demo_account_requisites(account)}")
+
+
+def _import(args) -> int:
+    if not migrate.is_up_to_date():
+        print("База данных не подготовлена: выполните «gkh db upgrade».", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Загружаю {args.file} в {_shown_url()}…")
+    with session_scope() as session:
+        result = import_payment_documents_file(session, args.file)
+    if not result.ok:
+        print(f"Файл не загружен, в базу ничего не записано. Найдено ошибок: {len(result.errors)}", file=sys.stderr)
+        for problem in result.errors:
+            print(problem, file=sys.stderr)
+        return EXIT_FAILED
+    print(_loaded_message(result.created))
+    return EXIT_OK
+
+
+def _plural(number: int, one: str, few: str, many: str) -> str:
+    """Russian plural form for a number: 1 документ, 2 документа, 5 документов."""
+    if number % 10 == 1 and number % 100 != 11:
+        return one
+    if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
+        return few
+    return many
+
+
+def _loaded_message(created: int) -> str:
+    """«Загружен 1 платёжный документ», «Загружено 3 платёжных документа», «Загружено 5 платёжных документов»."""
+    verb = _plural(created, "Загружен", "Загружено", "Загружено")
+    noun = _plural(created, "платёжный документ", "платёжных документа", "платёжных документов")
+    return f"{verb} {created} {noun}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

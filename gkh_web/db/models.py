@@ -1,0 +1,275 @@
+"""Tables of the ГИС ЖКХ side: providers, houses, personal accounts, payment documents, residents.
+
+Plain ``sqlmodel.SQLModel`` tables (not ``rx.Model``) so the ``gkh`` command line
+tool and the services layer work without importing Reflex. Money is always an
+integer number of kopecks (``*_kopecks`` columns, BIGINT so that sums above
+21 million roubles still fit on PostgreSQL); quantities (area, volume, tariff)
+are exact ``Decimal`` values in NUMERIC columns, never floats. (SQLite keeps
+NUMERIC values in its REAL storage class; at most 14 significant digits
+round-trip exactly, and SQLAlchemy hands them back as ``Decimal`` at the
+column's scale.)
+
+Cheap invariants are also CHECK constraints, so that a bug in an importer or a
+hand-written SQL fix cannot store a service line that does not add up.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+# Named constraints: alembic batch mode on SQLite can only drop or alter
+# constraints that have names, and PostgreSQL error messages become readable.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+PROVIDER_KINDS = ("management", "resource", "capital_repair")
+"""управляющая организация / ресурсоснабжающая организация / фонд капремонта."""
+
+SERVICE_KINDS = ("housing", "communal", "capital_repair", "other")
+"""жилищная услуга / коммунальная услуга / взнос на капремонт / прочие услуги."""
+
+DOCUMENT_STATUSES = ("issued", "withdrawn")
+"""выставлен / отозван (ГИС ЖКХ flags ``Expose`` / ``Withdraw``)."""
+
+
+def utc_now() -> datetime:
+    """Timestamps are stored in UTC; the UI converts them to Moscow time."""
+    return datetime.now(timezone.utc)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    """SQL text of a CHECK that keeps a string column within a fixed vocabulary."""
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({quoted})"
+
+
+def kopecks_field(**kwargs: Any) -> Any:
+    """An integer-kopecks column (BIGINT: PostgreSQL INTEGER tops out at 21 474 836,47 ₽)."""
+    return Field(sa_type=sa.BigInteger, **kwargs)
+
+
+def aware_datetime_field(**kwargs: Any) -> Any:
+    """A timestamp column that keeps the time zone where the database can."""
+    return Field(sa_type=sa.DateTime(timezone=True), **kwargs)
+
+
+class ProviderOrganisation(SQLModel, table=True):
+    """Исполнитель ЖКУ: управляющая организация, РСО or фонд капремонта, with its bank requisites."""
+
+    __tablename__ = "provider_organisation"
+    __table_args__ = (
+        sa.CheckConstraint(_one_of("kind", PROVIDER_KINDS), name="kind_allowed"),
+        sa.CheckConstraint("length(inn) IN (10, 12)", name="inn_length"),
+        sa.CheckConstraint("length(bik) = 9", name="bik_length"),
+        sa.CheckConstraint("length(settlement_account) = 20", name="settlement_account_length"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=255)
+    short_name: str = Field(max_length=120)
+    kind: str = Field(max_length=20)
+    inn: str = Field(max_length=12, unique=True)
+    kpp: str | None = Field(default=None, max_length=9)
+    address: str = Field(max_length=500)
+    phone: str = Field(max_length=32)
+    email: str = Field(max_length=255)
+    recipient_name: str = Field(max_length=255)
+    """Получатель платежа as printed in the bank transfer (usually the full name)."""
+    bank_name: str = Field(max_length=255)
+    bik: str = Field(max_length=9)
+    settlement_account: str = Field(max_length=20)
+    correspondent_account: str | None = Field(default=None, max_length=20)
+
+
+class House(SQLModel, table=True):
+    """Многоквартирный дом, identified in ГИС ЖКХ by its ФИАС/ГАР GUID."""
+
+    __tablename__ = "house"
+
+    id: int | None = Field(default=None, primary_key=True)
+    region: str = Field(max_length=120)
+    """Субъект РФ, e.g. «г. Москва»."""
+    city: str = Field(max_length=120)
+    """Населённый пункт, e.g. «Москва»."""
+    street: str = Field(max_length=255)
+    """Street with its type, e.g. «ул. Лесная»."""
+    house_number: str = Field(max_length=40)
+    """Number with корпус/строение, without «д.», e.g. «12, корп. 2»."""
+    fias_guid: str = Field(max_length=36, unique=True)
+
+    @property
+    def address(self) -> str:
+        """Postal address of the house as printed on a payment document."""
+        return f"{self.region}, {self.street}, д. {self.house_number}"
+
+
+class Premises(SQLModel, table=True):
+    """Помещение in a house. ``flat`` holds only the number/text: «15», «15, комн. 2»."""
+
+    __tablename__ = "premises"
+    __table_args__ = (sa.UniqueConstraint("house_id", "flat", name="uq_premises_house_flat"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    house_id: int = Field(foreign_key="house.id")
+    """Indexed by the (house_id, flat) unique constraint."""
+    flat: str = Field(max_length=40)
+
+
+def premises_address(house: House, premises: Premises) -> str:
+    """Full address of a flat («г. Москва, ул. Лесная, д. 12, корп. 2, кв. 15»)."""
+    return f"{house.address}, кв. {premises.flat}"
+
+
+class PersonalAccount(SQLModel, table=True):
+    """Лицевой счёт у поставщика, with its ГИС ЖКХ identifiers ЕЛС (10) and ИЖКУ (13)."""
+
+    __tablename__ = "personal_account"
+    __table_args__ = (
+        sa.UniqueConstraint("provider_id", "number", name="uq_personal_account_provider_number"),
+        sa.CheckConstraint("length(els) = 10", name="els_length"),
+        sa.CheckConstraint("length(izhku) = 13", name="izhku_length"),
+        sa.CheckConstraint("total_area > 0", name="total_area_positive"),
+        sa.CheckConstraint("residents_count >= 0", name="residents_count_not_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=30)
+    """Номер лицевого счёта у поставщика (1–30 characters)."""
+    els: str = Field(max_length=10, index=True)
+    izhku: str = Field(max_length=13, unique=True)
+    provider_id: int = Field(foreign_key="provider_organisation.id")
+    """Indexed by the (provider_id, number) unique constraint."""
+    premises_id: int = Field(foreign_key="premises.id", index=True)
+    payer_name: str = Field(max_length=255)
+    total_area: Decimal = Field(max_digits=8, decimal_places=2)
+    """Общая площадь, м²."""
+    residents_count: int = Field(default=0)
+
+
+class PaymentDocument(SQLModel, table=True):
+    """Платёжный документ (ЕПД) for one personal account and one month.
+
+    ``total_kopecks`` = Σ service lines to pay + ``debt_or_advance_kopecks`` +
+    ``penalties_kopecks``: what the resident owes for this document. The
+    services layer checks it with ``domain.charges.document_total`` before insert.
+    """
+
+    __tablename__ = "payment_document"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "personal_account_id", "period_year", "period_month", "number",
+            name="uq_payment_document_account_period_number",
+        ),
+        sa.CheckConstraint("length(ipd) = 18", name="ipd_length"),
+        sa.CheckConstraint("period_month BETWEEN 1 AND 12", name="period_month_range"),
+        sa.CheckConstraint("period_year BETWEEN 2000 AND 2099", name="period_year_range"),
+        sa.CheckConstraint("due_date >= issue_date", name="due_after_issue"),
+        sa.CheckConstraint("penalties_kopecks >= 0", name="penalties_not_negative"),
+        sa.CheckConstraint("paid_kopecks >= 0", name="paid_not_negative"),
+        sa.CheckConstraint(_one_of("status", DOCUMENT_STATUSES), name="status_allowed"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    ipd: str = Field(max_length=18, unique=True)
+    number: str = Field(max_length=30)
+    """Номер платёжного документа, присвоенный исполнителем."""
+    personal_account_id: int = Field(foreign_key="personal_account.id")
+    """Indexed by the (account, year, month, number) unique constraint, which also serves look-ups by period."""
+    period_year: int
+    period_month: int
+    issue_date: date
+    due_date: date
+    debt_or_advance_kopecks: int = kopecks_field(default=0)
+    """Задолженность (> 0) или аванс (< 0) на начало расчётного периода."""
+    penalties_kopecks: int = kopecks_field(default=0)
+    total_kopecks: int = kopecks_field()
+    """Итого к оплате с учётом задолженности/аванса и пеней."""
+    paid_kopecks: int = kopecks_field(default=0)
+    """Оплачено (учтено исполнителем)."""
+    status: str = Field(default="issued", max_length=20)
+
+
+class ServiceLine(SQLModel, table=True):
+    """One row of section 3 of the document: a service, its volume, tariff and money.
+
+    ``to_pay_kopecks`` = ``charged_kopecks`` + ``recalculation_kopecks`` −
+    ``benefit_kopecks``; the CHECK below refuses anything else.
+    """
+
+    __tablename__ = "service_line"
+    __table_args__ = (
+        sa.UniqueConstraint("payment_document_id", "position", name="uq_service_line_document_position"),
+        sa.CheckConstraint(_one_of("service_kind", SERVICE_KINDS), name="service_kind_allowed"),
+        sa.CheckConstraint("charged_kopecks >= 0", name="charged_not_negative"),
+        sa.CheckConstraint("benefit_kopecks >= 0", name="benefit_not_negative"),
+        sa.CheckConstraint(
+            "to_pay_kopecks = charged_kopecks + recalculation_kopecks - benefit_kopecks",
+            name="to_pay_adds_up",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_document_id: int = Field(foreign_key="payment_document.id", ondelete="CASCADE")
+    """Indexed by the (payment_document_id, position) unique constraint."""
+    position: int
+    """1-based order of the line on the document."""
+    service_name: str = Field(max_length=255)
+    service_kind: str = Field(max_length=20)
+    unit: str = Field(max_length=20)
+    """Единица измерения: «м²», «м³», «Гкал», «кВт·ч», «чел.», «шт.»."""
+    volume: Decimal | None = Field(default=None, max_digits=14, decimal_places=4)
+    tariff: Decimal | None = Field(default=None, max_digits=12, decimal_places=4)
+    """Тариф, руб. за единицу."""
+    charged_kopecks: int = kopecks_field()
+    """Начислено за расчётный период (без перерасчётов и льгот)."""
+    recalculation_kopecks: int = kopecks_field(default=0)
+    """Перерасчёт: доначисление (> 0) или уменьшение (< 0)."""
+    benefit_kopecks: int = kopecks_field(default=0)
+    """Льготы, субсидии, скидки."""
+    to_pay_kopecks: int = kopecks_field()
+    """Итого к оплате за расчётный период по услуге."""
+
+
+class Resident(SQLModel, table=True):
+    """Житель with a ГИС ЖКХ personal cabinet, created on first sign-in through ЕСИА.
+
+    ``agreement_accepted_at`` stays NULL until the resident accepts the
+    Пользовательское соглашение on «Доступ гражданина в личный кабинет ГИС ЖКХ».
+    """
+
+    __tablename__ = "resident"
+
+    id: int | None = Field(default=None, primary_key=True)
+    esia_subject_id: str = Field(max_length=64, unique=True)
+    last_name: str = Field(max_length=100)
+    first_name: str = Field(max_length=100)
+    middle_name: str | None = Field(default=None, max_length=100)
+    snils: str | None = Field(default=None, max_length=11)
+    phone: str | None = Field(default=None, max_length=16)
+    email: str | None = Field(default=None, max_length=255)
+    agreement_version: str | None = Field(default=None, max_length=32)
+    agreement_accepted_at: datetime | None = aware_datetime_field(default=None)
+    created_at: datetime = aware_datetime_field(default_factory=utc_now)
+
+
+class ResidentAccountLink(SQLModel, table=True):
+    """A personal account connected («подключён») to a resident's cabinet."""
+
+    __tablename__ = "resident_account_link"
+    __table_args__ = (sa.UniqueConstraint("resident_id", "personal_account_id", name="uq_resident_account_link_pair"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id", ondelete="CASCADE")
+    """Indexed by the (resident_id, personal_account_id) unique constraint."""
+    personal_account_id: int = Field(foreign_key="personal_account.id", index=True)
+    linked_at: datetime = aware_datetime_field(default_factory=utc_now)

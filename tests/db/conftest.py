@@ -1,0 +1,94 @@
+"""Fixtures for database tests: a fresh SQLite file per test, demo data copied from one template.
+
+Migrating and loading the demo set once per session and copying the file for
+each test keeps the suite fast while every test still owns its database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from gkh_web.db.engine import dispose_engines, session_scope
+from gkh_web.db.migrate import upgrade
+from gkh_web.services.demo_data import load_demo
+from gkh_web.settings import get_settings
+
+DEMO_AS_OF = date(2026, 11, 25)
+"""Fixed «today» of the demo set in tests: newest period октябрь 2026."""
+IMPORT_TODAY = DEMO_AS_OF
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    """Point settings (and so get_engine(), the CLI, migrations) at ``url``."""
+    monkeypatch.setenv("GKH_DATABASE_URL", url)
+    get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings_and_engines():
+    """No cached settings or engines leak from one test into the next."""
+    get_settings.cache_clear()
+    yield
+    dispose_engines()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def empty_db(tmp_path, monkeypatch) -> str:
+    """URL of a new, not yet migrated SQLite file, also set as GKH_DATABASE_URL."""
+    url = sqlite_url(tmp_path / "data" / "gkh.db")
+    use_database(monkeypatch, url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    """A migrated SQLite file with the ordinary demo set (as of DEMO_AS_OF), made once."""
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    url = sqlite_url(path)
+    upgrade(url)
+    with session_scope(url) as session:
+        load_demo(session, as_of=DEMO_AS_OF)
+    dispose_engines()
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path, monkeypatch, demo_template) -> str:
+    """URL of this test's own copy of the demo database, also set as GKH_DATABASE_URL."""
+    path = tmp_path / "gkh.db"
+    shutil.copyfile(demo_template, path)
+    url = sqlite_url(path)
+    use_database(monkeypatch, url)
+    return url
+
+
+def snapshot(url: str) -> dict[str, object]:
+    """Row counts of every table plus a checksum of all payment document and service line content."""
+    engine = sa.create_engine(url)
+    try:
+        metadata = sa.MetaData()
+        metadata.reflect(bind=engine)
+        with engine.connect() as connection:
+            counts = {
+                name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                for name, table in sorted(metadata.tables.items())
+            }
+            digest = hashlib.sha256()
+            for name in ("payment_document", "service_line"):
+                table = metadata.tables[name]
+                for row in connection.execute(sa.select(table).order_by(table.c.id)):
+                    digest.update(repr(tuple(row)).encode())
+        return {"counts": counts, "content_sha256": digest.hexdigest()}
+    finally:
+        engine.dispose()

@@ -1,0 +1,122 @@
+"""The alembic migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlmodel import Session, SQLModel, func, select
+
+from gkh_web.db import esia_models, models  # noqa: F401  (register every table)
+from gkh_web.db.engine import get_engine
+from gkh_web.db.migrate import alembic_config, current_revision, head_revision, is_up_to_date, upgrade
+from gkh_web.db.models import PaymentDocument, ServiceLine
+from gkh_web.services.demo_data import load_demo
+
+APP_TABLES = {
+    "provider_organisation", "house", "premises", "personal_account", "payment_document",
+    "service_line", "resident", "resident_account_link", "esia_user",
+}
+
+
+def schema_differences(connection: sa.Connection) -> list:
+    """What alembic autogenerate would still write: empty when migrations match the models."""
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return compare_metadata(context, SQLModel.metadata)
+
+
+def test_upgrade_builds_the_model_schema_on_empty_sqlite(empty_db):
+    assert current_revision(empty_db) is None
+
+    upgrade(empty_db)
+
+    assert current_revision(empty_db) == head_revision() == "0001_initial"
+    assert is_up_to_date(empty_db)
+    engine = sa.create_engine(empty_db)
+    with engine.connect() as connection:
+        assert APP_TABLES <= set(sa.inspect(connection).get_table_names())
+        assert schema_differences(connection) == []
+    engine.dispose()
+
+
+def test_upgrade_twice_is_harmless_and_downgrade_removes_everything(empty_db):
+    upgrade(empty_db)
+    upgrade(empty_db)
+
+    command.downgrade(alembic_config(empty_db), "base")
+
+    engine = sa.create_engine(empty_db)
+    assert set(sa.inspect(engine).get_table_names()) == {"alembic_version"}
+    engine.dispose()
+
+
+def test_sqlite_enforces_foreign_keys(empty_db):
+    """PRAGMA foreign_keys is on for engine connections: a line of a missing document is refused."""
+    upgrade(empty_db)
+    with get_engine(empty_db).connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+        with pytest.raises(sa.exc.IntegrityError):
+            connection.execute(sa.insert(ServiceLine).values(
+                payment_document_id=999, position=1, service_name="x", service_kind="other", unit="шт.",
+                charged_kopecks=100, recalculation_kopecks=0, benefit_kopecks=0, to_pay_kopecks=100,
+            ))
+
+
+def test_gkh_command_line_never_imports_reflex():
+    code = "import sys, gkh_web.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'reflex'))"
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert output.strip() == "[]"
+
+
+POSTGRES_URL = os.environ.get("GKH_TEST_POSTGRES_URL")
+
+
+@pytest.fixture
+def postgres_connection():
+    """A connection whose search_path is a fresh schema, dropped afterwards."""
+    if not POSTGRES_URL:
+        pytest.skip("GKH_TEST_POSTGRES_URL не задан: проверка на PostgreSQL пропущена")
+    schema = f"gkh_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    engine = sa.create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_upgrade_builds_the_model_schema_on_postgres(postgres_connection):
+    upgrade(POSTGRES_URL, connection=postgres_connection)
+    postgres_connection.commit()
+
+    assert MigrationContext.configure(postgres_connection).get_current_revision() == head_revision()
+    assert APP_TABLES <= set(sa.inspect(postgres_connection).get_table_names())
+    assert schema_differences(postgres_connection) == []
+
+
+@pytest.mark.postgres
+def test_demo_set_loads_on_postgres(postgres_connection):
+    """CHECK constraints, BIGINT kopecks and NUMERIC quantities accept the demo set on PostgreSQL too."""
+    upgrade(POSTGRES_URL, connection=postgres_connection)
+    postgres_connection.commit()
+    with Session(bind=postgres_connection) as session:
+        summary = load_demo(session, as_of=date(2026, 11, 25))
+        session.commit()
+        assert session.exec(select(func.count()).select_from(PaymentDocument)).one() == summary.payment_documents
+        line = session.exec(select(ServiceLine).order_by(ServiceLine.id)).first()
+        assert str(line.volume) == "54.3000"
