@@ -93,6 +93,9 @@ def served_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
     env["NO_PROXY"] = env["no_proxy"] = ",".join(filter(None, ["127.0.0.1", "localhost", registry_host]))
     port = _free_port()
     log = workdir / "reflex.log"
+    # `reflex init` as `make` runs it: bun install from the registry is allowed, nothing else.
+    subprocess.run([str(BIN / "reflex"), "init", "--template", "blank", "--no-agents", "--loglevel", "warning"],
+                   cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, timeout=SERVER_START_TIMEOUT_S)
     with log.open("w") as out:
         process = subprocess.Popen(
             [str(BIN / "reflex"), "run", "--env", "prod", "--frontend-port", str(port), "--backend-port", str(port)],

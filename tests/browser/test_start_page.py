@@ -27,9 +27,10 @@ def test_start_screen_fits_a_phone_without_sideways_scrolling(served_app, phone_
     assert console.errors == []
 
 
-def test_serving_the_app_calls_nothing_outside(served_app, kiosk_page):
-    """Reflex is started with every HTTP(S) proxy variable pointing at a recorder: telemetry,
-    version checks and network probes would all be caught there."""
+def test_init_build_and_serve_call_nothing_outside(served_app, kiosk_page):
+    """`reflex init`, the production build and the server run with every HTTP(S) proxy variable
+    pointing at a recorder (only the npm registry is exempt): telemetry, version checks, network
+    probes and downloads would all be caught there."""
     kiosk_page.goto(served_app.url + "/")
     expect(kiosk_page.get_by_role("button", name="Войти через Госуслуги")).to_be_visible()
     assert served_app.outbound.requests == []
