@@ -60,6 +60,7 @@ from gkh_web.domain.identifiers import (
     normalize_izhku,
 )
 from gkh_web.services.esia_passwords import hash_password
+from gkh_web.services.providers import check_provider_requisites
 
 DEMO_SEED = 2026
 DEMO_PASSWORD = "Demo-2026!"
@@ -560,6 +561,7 @@ class _DemoBuilder:
             settlement_account=make_settlement_account(spec.bank.bik, spec.balance_account, int(spec.inn_prefix)),
             correspondent_account=make_correspondent_account(spec.bank.bik),
         )
+        check_provider_requisites(provider)
         self._persist(provider)
         self.providers[spec.key] = provider
 
