@@ -1,7 +1,5 @@
 """A provider's ИНН and bank accounts are checked before it is stored."""
 
-import dataclasses
-
 import pytest
 
 from gkh_web.db.models import ProviderOrganisation
