@@ -28,6 +28,33 @@ class Settings:
     max_document_payment_kopecks: int
     """Cap for one payment document's «Сумма платежа» (``GKH_MAX_DOCUMENT_PAYMENT_KOPECKS``)."""
 
+    esia_url: str | None
+    """Base URL of a real ЕСИА-compatible provider (``GKH_ESIA_URL``); unset = the embedded demo ЕСИА
+    served by this same server under ``/esia``."""
+
+    esia_client_id: str
+    """Our client id at the provider (``GKH_ESIA_CLIENT_ID``)."""
+
+    esia_client_secret: str
+    """Our client secret at the provider (``GKH_ESIA_CLIENT_SECRET``); the default only suits the demo ЕСИА."""
+
+    esia_timeout_seconds: int
+    """Longest wait for one ЕСИА call before «Сервис ЕСИА временно недоступен» (``GKH_ESIA_TIMEOUT_SECONDS``)."""
+
+    demo_mode: bool
+    """Show the demo logins on the ЕСИА page (``GKH_DEMO_MODE``, on by default; switch off with a real provider)."""
+
+    kiosk_idle_seconds: int
+    """Idle time before «Вы ещё здесь?» (``GKH_KIOSK_IDLE_SECONDS``)."""
+
+    kiosk_countdown_seconds: int
+    """Countdown in «Вы ещё здесь?» before a full reset (``GKH_KIOSK_COUNTDOWN_SECONDS``)."""
+
+    @property
+    def session_idle_limit_seconds(self) -> int:
+        """The server ends a session idle longer than the kiosk's prompt and countdown together."""
+        return self.kiosk_idle_seconds + self.kiosk_countdown_seconds
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -41,4 +68,15 @@ def get_settings() -> Settings:
         max_document_payment_kopecks=int(
             os.environ.get("GKH_MAX_DOCUMENT_PAYMENT_KOPECKS", str(500_000 * 100))
         ),
+        esia_url=(os.environ.get("GKH_ESIA_URL") or "").rstrip("/") or None,
+        esia_client_id=os.environ.get("GKH_ESIA_CLIENT_ID", "gkh-web-kiosk"),
+        esia_client_secret=os.environ.get("GKH_ESIA_CLIENT_SECRET", "demo-esia-secret"),
+        esia_timeout_seconds=int(os.environ.get("GKH_ESIA_TIMEOUT_SECONDS", "5")),
+        demo_mode=_flag(os.environ.get("GKH_DEMO_MODE", "1")),
+        kiosk_idle_seconds=int(os.environ.get("GKH_KIOSK_IDLE_SECONDS", "120")),
+        kiosk_countdown_seconds=int(os.environ.get("GKH_KIOSK_COUNTDOWN_SECONDS", "20")),
     )
+
+
+def _flag(text: str) -> bool:
+    return text.strip().lower() not in ("0", "false", "no", "off", "")
