@@ -8,6 +8,7 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 PORT ?= 3000
 BUN_VERSION := 1.4.5
+AXE_VERSION := 4.14.1
 
 # Offline toolchain: bun from the npm registry in .tools/, no telemetry, no version checks,
 # no network probes (see docs/offline.md for the list of Reflex's outbound calls).
@@ -33,10 +34,10 @@ $(VENV)/.installed: pyproject.toml
 	@$(BIN)/python -c "import reflex, sqlmodel, httpx, playwright" || { echo "Python dependencies did not install"; exit 1; }
 	@touch $@
 
-.tools/.installed:
-	@echo "==> bun $(BUN_VERSION) from the npm registry into .tools/"
+.tools/.installed: Makefile
+	@echo "==> bun $(BUN_VERSION) (and axe-core $(AXE_VERSION) for the accessibility tests) from the npm registry into .tools/"
 	@mkdir -p .tools
-	@npm install --prefix .tools --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
+	@npm install --prefix .tools --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION) axe-core@$(AXE_VERSION)
 	@bun --version >/dev/null
 	@touch $@
 
