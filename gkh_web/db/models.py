@@ -47,6 +47,19 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """The same instant as an aware UTC datetime.
+
+    SQLite hands ``DateTime(timezone=True)`` values back naive (they were
+    stored as UTC wall time), PostgreSQL hands them back aware; comparing the
+    two kinds raises, so code that compares stored timestamps passes both
+    sides through here.
+    """
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
 def _one_of(column: str, values: tuple[str, ...]) -> str:
     """SQL text of a CHECK that keeps a string column within a fixed vocabulary."""
     quoted = ", ".join(f"'{value}'" for value in values)
@@ -273,3 +286,29 @@ class ResidentAccountLink(SQLModel, table=True):
     """Indexed by the (resident_id, personal_account_id) unique constraint."""
     personal_account_id: int = Field(foreign_key="personal_account.id", index=True)
     linked_at: datetime = aware_datetime_field(default_factory=utc_now)
+
+
+SESSION_END_REASONS = ("logout", "idle", "replaced")
+"""«Выйти» / the kiosk's idle limit passed / a new sign-in on the same tab replaced it."""
+
+
+class ResidentSession(SQLModel, table=True):
+    """One sign-in of a resident on one browser tab; the browser holds only the random token.
+
+    The token is stored as a SHA-256 hex digest, so a copy of the database
+    cannot be used to take over a signed-in kiosk.
+    """
+
+    __tablename__ = "resident_session"
+    __table_args__ = (
+        sa.CheckConstraint(_one_of("end_reason", SESSION_END_REASONS), name="end_reason_allowed"),
+        sa.CheckConstraint("(ended_at IS NULL) = (end_reason IS NULL)", name="ended_with_reason"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    resident_id: int = Field(foreign_key="resident.id", ondelete="CASCADE", index=True)
+    created_at: datetime = aware_datetime_field(default_factory=utc_now)
+    last_seen_at: datetime = aware_datetime_field(default_factory=utc_now)
+    ended_at: datetime | None = aware_datetime_field(default=None)
+    end_reason: str | None = Field(default=None, max_length=20)

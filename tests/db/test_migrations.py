@@ -24,6 +24,7 @@ from gkh_web.services.demo_data import load_demo
 APP_TABLES = {
     "provider_organisation", "house", "premises", "personal_account", "payment_document",
     "service_line", "resident", "resident_account_link", "esia_user",
+    "esia_authorization_code", "esia_access_token", "esia_login_throttle", "resident_session",
 }
 
 
@@ -38,7 +39,7 @@ def test_upgrade_builds_the_model_schema_on_empty_sqlite(empty_db):
 
     upgrade(empty_db)
 
-    assert current_revision(empty_db) == head_revision() == "0001_initial"
+    assert current_revision(empty_db) == head_revision() == "0002_sign_in"
     assert is_up_to_date(empty_db)
     engine = sa.create_engine(empty_db)
     with engine.connect() as connection:
