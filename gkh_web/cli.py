@@ -6,6 +6,8 @@
     gkh demo [--large] [--as-of ДАТА]    очистить базу и загрузить демо-данные
     gkh demo --if-empty                  то же, что gkh db ensure-demo
     gkh import ФАЙЛ                      загрузить платёжные документы из JSON
+    gkh esia add-user --last-name … …    добавить пользователя демо-ЕСИА
+    gkh esia list-users                  показать пользователей демо-ЕСИА (без паролей)
 
 Exit codes: 0 success, 1 the work failed (bad file, database not ready), 2 the
 command line itself is wrong. Never imports Reflex, so it starts fast and runs
@@ -15,6 +17,7 @@ where the web app's dependencies are not wanted.
 from __future__ import annotations
 
 import argparse
+import getpass
 import re
 import sys
 import time
@@ -26,6 +29,9 @@ from sqlalchemy.engine import make_url
 
 from gkh_web.db import migrate
 from gkh_web.db.engine import resolve_url, session_scope
+from gkh_web.domain.contacts import format_phone
+from gkh_web.domain.identifiers import format_snils
+from gkh_web.esia.users import EsiaUserInvalid, NewEsiaUser, add_esia_user, list_esia_users
 from gkh_web.services.payment_import import import_payment_documents_file
 from gkh_web.services.demo_data import (
     DEMO_ACCOUNT_TO_LINK,
@@ -114,7 +120,30 @@ def build_parser() -> argparse.ArgumentParser:
         description="Загружает файл формата gkh.payment-documents (docs/import-format.md): всё или ничего.",
     )
     imp.add_argument("file", metavar="ФАЙЛ", help="путь к JSON-файлу, не больше 10 МБ")
+    _add_esia_commands(commands)
     return parser
+
+
+def _add_esia_commands(commands) -> None:
+    """``gkh esia add-user`` / ``list-users``: accounts of the embedded demo ЕСИА."""
+    esia = commands.add_parser(
+        "esia", help="пользователи демо-ЕСИА",
+        description="Учётные записи встроенной демо-ЕСИА: вход по телефону, e-mail или СНИЛС.",
+    )
+    esia_commands = esia.add_subparsers(dest="esia_command", metavar="ДЕЙСТВИЕ", title="действия")
+    add = esia_commands.add_parser(
+        "add-user", help="добавить пользователя",
+        description="Добавляет пользователя демо-ЕСИА. Без --password пароль спрашивается дважды, не показываясь.",
+    )
+    add.add_argument("--last-name", required=True, metavar="ФАМИЛИЯ", help="фамилия")
+    add.add_argument("--first-name", required=True, metavar="ИМЯ", help="имя")
+    add.add_argument("--middle-name", metavar="ОТЧЕСТВО", help="отчество (если есть)")
+    add.add_argument("--snils", required=True, metavar="СНИЛС", help="СНИЛС, например 145-267-389 79")
+    add.add_argument("--phone", required=True, metavar="ТЕЛЕФОН", help="мобильный телефон, например +7 903 555-01-01")
+    add.add_argument("--email", required=True, metavar="EMAIL", help="адрес электронной почты")
+    add.add_argument("--password", metavar="ПАРОЛЬ",
+                     help="пароль (не меньше 8 знаков, буквы и цифры); лучше не указывать и ввести по запросу")
+    esia_commands.add_parser("list-users", help="показать пользователей (без паролей)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -140,6 +169,8 @@ def _handler(args: argparse.Namespace):
         return {
             "upgrade": _db_upgrade, "current": _db_current, "ensure-demo": _ensure_demo, "revision": _db_revision,
         }.get(args.db_command)
+    if args.command == "esia":
+        return {"add-user": _esia_add_user, "list-users": _esia_list_users}.get(args.esia_command)
     return {"demo": _demo, "import": _import}.get(args.command)
 
 
@@ -245,6 +276,64 @@ def _loaded_message(created: int) -> str:
     verb = _plural(created, "Загружен", "Загружено", "Загружено")
     noun = _plural(created, "платёжный документ", "платёжных документа", "платёжных документов")
     return f"{verb} {created} {noun}"
+
+
+
+def _database_ready() -> bool:
+    """Commands that write need the current schema; say how to get it otherwise."""
+    if migrate.is_up_to_date():
+        return True
+    print("База данных не подготовлена: выполните «gkh db upgrade».", file=sys.stderr)
+    return False
+
+
+def _ask_password() -> str | None:
+    """The password typed twice without echo; None (after saying why) when it cannot be had."""
+    try:
+        first = getpass.getpass("Пароль: ")
+        second = getpass.getpass("Пароль ещё раз: ")
+    except (EOFError, KeyboardInterrupt):
+        print("\nПароль не введён — пользователь не добавлен.", file=sys.stderr)
+        return None
+    if first != second:
+        print("Пароли не совпадают — пользователь не добавлен.", file=sys.stderr)
+        return None
+    return first
+
+
+def _esia_add_user(args) -> int:
+    if not _database_ready():
+        return EXIT_FAILED
+    password = args.password if args.password is not None else _ask_password()
+    if password is None:
+        return EXIT_FAILED
+    new = NewEsiaUser(args.last_name, args.first_name, args.middle_name, args.snils, args.phone, args.email, password)
+    try:
+        with session_scope() as session:
+            user = add_esia_user(session, new)
+    except EsiaUserInvalid as invalid:
+        print("Пользователь ЕСИА не добавлен:", file=sys.stderr)
+        for problem in invalid.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_FAILED
+    fio = " ".join(part for part in (user.last_name, user.first_name, user.middle_name) if part)
+    print(f"Пользователь ЕСИА добавлен: {fio} (идентификатор {user.subject_id}).")
+    print(f"Вход: {format_phone(user.phone)} / {user.email} / СНИЛС {format_snils(user.snils)}")
+    return EXIT_OK
+
+
+def _esia_list_users(_args) -> int:
+    if not _database_ready():
+        return EXIT_FAILED
+    with session_scope() as session:
+        users = list_esia_users(session)
+    if not users:
+        print("Пользователей демо-ЕСИА нет (загрузите демо-данные: «gkh demo»).")
+        return EXIT_OK
+    print(f"Пользователи демо-ЕСИА ({len(users)}):")
+    for user in users:
+        print(f"  {user.fio}: {user.phone} / {user.email} / СНИЛС {user.snils}; идентификатор {user.subject_id}")
+    return EXIT_OK
 
 
 if __name__ == "__main__":
