@@ -14,7 +14,7 @@ config = rx.Config(
     backend_port=3000,  # production build: page and websocket on one port
     plugins=[
         rx.plugins.RadixThemesPlugin(
-            theme=rx.theme(appearance="light", accent_color="blue", radius="large", scaling="110%"),
+            theme=rx.theme(appearance="light", accent_color="indigo", radius="large", scaling="110%"),
         ),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],  # a kiosk app has nothing to index

@@ -1,11 +1,33 @@
-"""The Reflex application: pages are registered here and nowhere else."""
+"""The Reflex application: every page and the HTTP API are registered here and nowhere else."""
 
 import reflex as rx
 
+from gkh_web.esia.api import build_api
+from gkh_web.pages.agreement import agreement_page
+from gkh_web.pages.auth_callback import auth_callback_page
+from gkh_web.pages.cabinet import cabinet_page
+from gkh_web.pages.esia_login import esia_login_page
+from gkh_web.pages.pay_other import pay_other_page
 from gkh_web.pages.start import start_page
+from gkh_web.state.agreement import AgreementState
+from gkh_web.state.cabinet import CabinetState
+from gkh_web.state.esia_login import EsiaLoginState
+from gkh_web.state.pay_other import PayOtherState
+from gkh_web.state.session import SessionState
 
 app = rx.App(
     html_lang="ru",
-    head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
+    head_components=[
+        rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
+        rx.el.script(src="/kiosk.js", defer=True),
+    ],
+    api_transformer=build_api(),
 )
 app.add_page(start_page, route="/", title="ГИС ЖКХ — оплата ЖКУ")
+app.add_page(esia_login_page, route="/esia/login", title="Вход — Госуслуги", on_load=EsiaLoginState.open_page)
+app.add_page(auth_callback_page, route="/auth/callback", title="Вход — ГИС ЖКХ", on_load=SessionState.finish_sign_in)
+app.add_page(agreement_page, route="/agreement", title="Доступ в личный кабинет — ГИС ЖКХ",
+             on_load=AgreementState.open_page)
+app.add_page(cabinet_page, route="/cabinet", title="Личный кабинет — ГИС ЖКХ", on_load=CabinetState.open_page)
+app.add_page(pay_other_page, route="/pay/other", title="Оплата по другому лицевому счёту — ГИС ЖКХ",
+             on_load=PayOtherState.open_page)

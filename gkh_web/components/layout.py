@@ -7,8 +7,25 @@ lets it fill the width on a phone.
 import reflex as rx
 
 from gkh_web.components import texts
+from gkh_web.components.kiosk import kiosk_guard
+from gkh_web.state.session import SessionState
 
 HEADER_BLUE = "#0D4CD3"  # Госуслуги blue, used for the header bar and primary actions
+
+
+def _resident_menu() -> rx.Component:
+    """The signed-in resident's name and «Выйти», always in reach."""
+    return rx.cond(
+        SessionState.signed_in,
+        rx.hstack(
+            rx.text(SessionState.resident_name, color="white", size="3", weight="medium",
+                    display=["none", "none", "block"], id="resident-name"),
+            rx.button(rx.icon("log-out", size=20), "Выйти", size="3", variant="surface", color_scheme="gray",
+                      on_click=SessionState.sign_out, id="sign-out", min_height="44px"),
+            align="center",
+            spacing="3",
+        ),
+    )
 
 
 def header() -> rx.Component:
@@ -25,10 +42,10 @@ def header() -> rx.Component:
                     align="center",
                     spacing="3",
                 ),
-                href="/",
+                href=rx.cond(SessionState.signed_in, "/cabinet", "/"),
                 underline="none",
-                aria_label="На стартовый экран",
             ),
+            _resident_menu(),
             justify="between",
             align="center",
             width="100%",
@@ -45,16 +62,17 @@ def header() -> rx.Component:
 
 def footer() -> rx.Component:
     return rx.box(
-        rx.text(texts.FOOTER, size="2", color="gray", text_align="center"),
+        rx.text(texts.FOOTER, size="2", color_scheme="gray", text_align="center"),
         padding="16px",
         width="100%",
         as_="footer",
     )
 
 
-def page_frame(*children: rx.Component) -> rx.Component:
-    """Header, a centred main column and the footer."""
+def page_frame(*children: rx.Component, guard: bool = True) -> rx.Component:
+    """Header, a centred main column and the footer; ``guard`` adds the kiosk idle reset."""
     return rx.flex(
+        *([kiosk_guard()] if guard else []),
         header(),
         rx.box(
             *children,

@@ -4,8 +4,7 @@ import reflex as rx
 
 from gkh_web.components import texts
 from gkh_web.components.layout import HEADER_BLUE, page_frame
-
-SIGN_IN_ROUTE = "/esia/login"
+from gkh_web.state.session import SessionState
 
 
 def _step(number: int, title: str, detail: str) -> rx.Component:
@@ -19,7 +18,7 @@ def _step(number: int, title: str, detail: str) -> rx.Component:
         ),
         rx.vstack(
             rx.text(title, weight="bold", size="4"),
-            rx.text(detail, size="3", color="gray"),
+            rx.text(detail, size="3", color_scheme="gray"),
             spacing="1",
         ),
         align="center",
@@ -33,22 +32,23 @@ def start_page() -> rx.Component:
         rx.vstack(
             rx.heading(texts.START_TITLE, as_="h1", size="8", id="start-title"),
             rx.text(texts.START_LEAD, size="5"),
-            rx.link(
-                rx.button(
-                    rx.icon("log-in", size=26),
-                    texts.SIGN_IN,
-                    size="4",
-                    height="72px",
-                    width="100%",
-                    style={"fontSize": "22px"},
-                    background=HEADER_BLUE,
-                    id="sign-in",
-                ),
-                href=SIGN_IN_ROUTE,
-                width=["100%", "100%", "440px"],
-                underline="none",
+            rx.cond(
+                SessionState.sign_in_error != "",
+                rx.callout(SessionState.sign_in_error, icon="triangle-alert", color_scheme="red",
+                           size="3", id="sign-in-error", width="100%"),
             ),
-            rx.text(texts.SIGN_IN_HINT, size="3", color="gray"),
+            rx.button(
+                rx.icon("log-in", size=26),
+                texts.SIGN_IN,
+                size="4",
+                height="72px",
+                width=["100%", "100%", "440px"],
+                style={"fontSize": "22px"},
+                background=HEADER_BLUE,
+                id="sign-in",
+                on_click=SessionState.begin_sign_in,
+            ),
+            rx.text(texts.SIGN_IN_HINT, size="3", color_scheme="gray"),
             rx.card(
                 rx.vstack(
                     rx.heading(texts.STEPS_TITLE, as_="h2", size="5"),
@@ -62,4 +62,5 @@ def start_page() -> rx.Component:
             align="start",
             width="100%",
         ),
+        guard=False,
     )

@@ -107,11 +107,18 @@ def served_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
         yield ServedApp(url=url, database_url=database_url, env=env, outbound=proxy)
     finally:
         proxy.stop()
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop reflex and everything it started (its own process group)."""
+    try:
         os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=20)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="session")

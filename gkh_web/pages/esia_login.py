@@ -1,0 +1,168 @@
+"""``/esia/login`` — the demo ЕСИА login page, styled after Госуслуги (a separate system's UI)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from gkh_web.components.fields import big_input, field_error, labelled_field
+from gkh_web.state.esia_login import MODE_PHONE_EMAIL, MODE_SNILS, DemoLoginHint, EsiaLoginState
+
+GOSUSLUGI_BLUE = "#0D4CD3"
+GOSUSLUGI_RED = "#EE3F58"
+
+
+def _wordmark() -> rx.Component:
+    return rx.hstack(
+        rx.text("гос", color=GOSUSLUGI_BLUE, weight="bold", size="7"),
+        rx.text("услуги", color=GOSUSLUGI_RED, weight="bold", size="7", margin_left="-4px"),
+        spacing="0",
+        aria_label="Госуслуги",
+    )
+
+
+def _mode_switch() -> rx.Component:
+    return rx.segmented_control.root(
+        rx.segmented_control.item("Телефон / почта", value=MODE_PHONE_EMAIL),
+        rx.segmented_control.item("СНИЛС", value=MODE_SNILS),
+        value=EsiaLoginState.mode,
+        on_change=EsiaLoginState.set_mode,
+        size="3",
+        width="100%",
+        aria_label="Способ входа",
+    )
+
+
+def _login_field() -> rx.Component:
+    return rx.cond(
+        EsiaLoginState.mode == MODE_SNILS,
+        labelled_field(
+            "СНИЛС",
+            big_input(id="esia-snils", name="snils", value=EsiaLoginState.snils, on_change=EsiaLoginState.set_snils,
+                      placeholder="123-456-789 01", input_mode="numeric", auto_complete="off"),
+            EsiaLoginState.snils_error,
+            field_id="esia-snils",
+        ),
+        labelled_field(
+            "Телефон или почта",
+            big_input(id="esia-login", name="login", value=EsiaLoginState.login, on_change=EsiaLoginState.set_login,
+                      placeholder="+7 (900) 000-00-00 или почта", auto_complete="off"),
+            EsiaLoginState.login_error,
+            field_id="esia-login",
+        ),
+    )
+
+
+def _password_field() -> rx.Component:
+    return labelled_field(
+        "Пароль",
+        rx.hstack(
+            big_input(id="esia-password", name="password", type=rx.cond(EsiaLoginState.show_password, "text", "password"),
+                      auto_complete="off"),
+            rx.icon_button(
+                rx.cond(EsiaLoginState.show_password, rx.icon("eye-off"), rx.icon("eye")),
+                type="button", variant="soft", size="4", on_click=EsiaLoginState.toggle_password,
+                aria_label=rx.cond(EsiaLoginState.show_password, "Скрыть пароль", "Показать пароль"),
+                id="esia-toggle-password",
+            ),
+            width="100%",
+            spacing="2",
+        ),
+        EsiaLoginState.password_error,
+        field_id="esia-password",
+    )
+
+
+def _login_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            _mode_switch(),
+            _login_field(),
+            _password_field(),
+            field_error(EsiaLoginState.form_error, field_id="esia-form"),
+            rx.button("Войти", type="submit", size="4", width="100%", height="56px",
+                      background=GOSUSLUGI_BLUE, id="esia-submit", style={"fontSize": "20px"}),
+            spacing="4",
+            width="100%",
+        ),
+        on_submit=EsiaLoginState.submit,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _demo_login_row(hint: DemoLoginHint) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.text(hint.fio, weight="bold", size="3"),
+            rx.text(hint.phone, " · ", hint.email, " · СНИЛС ", hint.snils, size="2", color_scheme="gray"),
+            rx.text(hint.purpose, size="2"),
+            spacing="0",
+            flex="1",
+        ),
+        rx.button("Подставить", variant="soft", size="3", type="button",
+                  on_click=EsiaLoginState.use_demo_login(hint.phone)),
+        align="center",
+        width="100%",
+        padding_y="6px",
+        border_bottom="1px solid #E6EBF2",
+    )
+
+
+def _demo_logins() -> rx.Component:
+    return rx.cond(
+        EsiaLoginState.demo_logins.length() > 0,
+        rx.card(
+            rx.vstack(
+                rx.heading("Демо-режим: учётные записи для входа", as_="h2", size="4"),
+                rx.text("Пароль у всех: ", rx.code("Demo-2026!"), size="3"),
+                rx.foreach(EsiaLoginState.demo_logins, _demo_login_row),
+                spacing="2",
+                width="100%",
+            ),
+            width="100%",
+            id="demo-logins",
+        ),
+    )
+
+
+def esia_login_page() -> rx.Component:
+    return rx.box(
+        rx.box(
+            rx.hstack(_wordmark(), rx.spacer(), rx.text("Единая система идентификации и аутентификации",
+                                                          size="2", color_scheme="gray", display=["none", "none", "block"]),
+                      width="100%", max_width="960px", margin_x="auto", align="center"),
+            background="white", border_bottom="1px solid #E6EBF2", padding="12px 20px", as_="header",
+        ),
+        rx.flex(
+            rx.card(
+                rx.vstack(
+                    rx.heading("Вход", as_="h1", size="7"),
+                    rx.text("для доступа к ГИС ЖКХ", color_scheme="gray", size="3"),
+                    rx.cond(
+                        EsiaLoginState.request_error != "",
+                        rx.callout(EsiaLoginState.request_error, icon="triangle-alert", color_scheme="red",
+                                   id="esia-request-error"),
+                        _login_form(),
+                    ),
+                    rx.link("Вернуться в ГИС ЖКХ", href="/", size="3"),
+                    spacing="4",
+                    width="100%",
+                ),
+                size="4",
+                width="100%",
+                max_width="480px",
+            ),
+            rx.box(_demo_logins(), width="100%", max_width="440px"),
+            direction=rx.breakpoints(initial="column", md="row"),
+            gap="24px",
+            justify="center",
+            align="start",
+            padding=["16px", "16px", "32px 20px"],
+            width="100%",
+            max_width="1000px",
+            margin_x="auto",
+            as_="main",
+        ),
+        min_height="100vh",
+        background="#F5F7FA",
+    )

@@ -1,0 +1,120 @@
+"""``/pay/other`` — «Оплатить по другому лицевому счёту»."""
+
+import reflex as rx
+
+from gkh_web.components.buttons import link_button
+from gkh_web.components.fields import big_input, labelled_field
+from gkh_web.components.layout import HEADER_BLUE, page_frame
+from gkh_web.services.accounts import HouseChoice, PublicAccountView
+from gkh_web.state.pay_other import BY_ADDRESS, BY_IDENTIFIER, PayOtherState
+
+
+def _error(field: str) -> rx.Var[str]:
+    return PayOtherState.errors.get(field, "")
+
+
+def _house_suggestion(house: HouseChoice) -> rx.Component:
+    return rx.button(house.label, variant="ghost", size="3", width="100%", justify="start", type="button",
+                     on_click=PayOtherState.choose_house(house.house_id), min_height="44px",
+                     class_name="house-suggestion")
+
+
+def _search_form() -> rx.Component:
+    return rx.form(rx.vstack(
+        rx.segmented_control.root(
+            rx.segmented_control.item("По ЕЛС, ИЖКУ или ИПД", value=BY_IDENTIFIER),
+            rx.segmented_control.item("По адресу и номеру счёта", value=BY_ADDRESS),
+            value=PayOtherState.method, on_change=PayOtherState.set_method, size="3", width="100%",
+        ),
+        rx.cond(
+            PayOtherState.method == BY_IDENTIFIER,
+            labelled_field(
+                "ЕЛС, идентификатор ЖКУ или идентификатор платёжного документа",
+                big_input(id="other-identifier", name="identifier", value=PayOtherState.identifier,
+                          on_change=PayOtherState.set_identifier, auto_complete="off",
+                          placeholder="Например: 77АБ123456-01"),
+                _error("identifier"), field_id="other-identifier",
+                hint="ЕЛС — 10 знаков, ИЖКУ — 13, ИПД — 18; все они есть в квитанции.",
+            ),
+            rx.vstack(
+                labelled_field(
+                    "Дом (улица и номер дома)",
+                    big_input(id="other-house", value=PayOtherState.house_query,
+                              on_change=PayOtherState.set_house_query.debounce(250), auto_complete="off",
+                              placeholder="Например: Лесная 12"),
+                    _error("house"), field_id="other-house",
+                ),
+                rx.cond(
+                    PayOtherState.houses.length() > 0,
+                    rx.card(rx.vstack(rx.foreach(PayOtherState.houses, _house_suggestion), spacing="0",
+                                      width="100%"), width="100%"),
+                ),
+                labelled_field(
+                    "Номер лицевого счёта",
+                    big_input(id="other-account-number", name="account_number", value=PayOtherState.account_number,
+                              on_change=PayOtherState.set_account_number, auto_complete="off"),
+                    _error("account_number"), field_id="other-account-number",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+        ),
+        rx.button(rx.icon("search", size=20), "Найти", size="4", type="submit", id="other-search",
+                  width=["100%", "100%", "240px"]),
+        spacing="4",
+        width="100%",
+    ), on_submit=PayOtherState.search, reset_on_submit=False, width="100%")
+
+
+def _requisite(label: str, value) -> rx.Component:
+    return rx.hstack(rx.text(label, size="2", color_scheme="gray", min_width="150px"), rx.text(value, size="3"),
+                     spacing="2", width="100%", wrap="wrap")
+
+
+def _result(account: PublicAccountView) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.text(account.premises_hint, size="4", weight="bold"),
+                    rx.text(account.provider_name, size="3"),
+                    spacing="1",
+                    flex="1",
+                ),
+                rx.vstack(rx.text("К оплате", size="2", color_scheme="gray"),
+                          rx.text(account.amount_due_text, size="6", weight="bold", class_name="other-due"),
+                          align="end", spacing="0"),
+                width="100%",
+                align="start",
+            ),
+            _requisite("Лицевой счёт", account.number),
+            _requisite("ИЖКУ", account.izhku),
+            _requisite("Получатель", account.recipient_name + ", ИНН " + account.provider_inn),
+            _requisite("Банк", account.bank_name + ", БИК " + account.bik),
+            _requisite("Расчётный счёт", account.settlement_account),
+            link_button("Перейти к оплате", href="/pay?account=" + account.account_id.to_string(),
+                        link_id="other-pay-link", size="4", background=HEADER_BLUE, style={"color": "white"},
+                        width=["100%", "100%", "280px"]),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        class_name="other-account",
+    )
+
+
+def pay_other_page() -> rx.Component:
+    return page_frame(
+        rx.vstack(
+            rx.link("← В личный кабинет", href="/cabinet", size="3"),
+            rx.heading("Оплатить по другому лицевому счёту", as_="h1", size="7"),
+            rx.text("Счёт не будет подключён к вашему кабинету.", size="4", color_scheme="gray"),
+            rx.card(_search_form(), width="100%", size="3"),
+            rx.cond(
+                PayOtherState.results.length() > 0,
+                rx.vstack(rx.foreach(PayOtherState.results, _result), spacing="3", width="100%"),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+    )

@@ -1,0 +1,78 @@
+"""«Доступ гражданина в личный кабинет ГИС ЖКХ»: the data from ЕСИА, the e-mail, the agreement."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from gkh_web.domain.contacts import ContactError
+from gkh_web.services import agreement, residents
+from gkh_web.state.db import in_transaction
+from gkh_web.state.session import CABINET_ROUTE, SessionState
+
+
+@dataclasses.dataclass(frozen=True)
+class AgreementSection:
+    title: str
+    text: str
+
+
+class AgreementState(rx.State):
+    fio: str = ""
+    snils: str = ""
+    phone: str = ""
+    email: str = ""
+    email_error: str = ""
+    accepted: bool = False
+    agreement_open: bool = False
+    agreement_title: str = ""
+    agreement_version: str = ""
+    sections: list[AgreementSection] = []
+
+    @rx.event
+    async def open_page(self):
+        session_state = await self.get_state(SessionState)
+        refused = await session_state.require_page_access(agreement_page=True)
+        if refused:
+            return refused
+        resident_id = await session_state.current_resident_id()
+        profile = await in_transaction(lambda session: residents.resident_profile(session, resident_id))
+        self.fio, self.snils, self.phone = profile.fio, profile.snils_text, profile.phone_text
+        self.email = profile.email
+        self.email_error = ""
+        self.accepted = False
+        self.agreement_title = agreement.agreement_title()
+        self.agreement_version = agreement.AGREEMENT_VERSION
+        self.sections = [AgreementSection(title, text) for title, text in agreement.agreement_sections()]
+
+    @rx.event
+    def set_email(self, value: str):
+        self.email = value
+        self.email_error = ""
+
+    @rx.event
+    def set_accepted(self, value: bool):
+        self.accepted = bool(value)
+
+    @rx.event
+    def set_agreement_open(self, value: bool):
+        self.agreement_open = bool(value)
+
+    @rx.event
+    async def proceed(self, form_data: dict):
+        """«Продолжить»: store the e-mail and the acceptance in one transaction."""
+        self.email = str(form_data.get("email", self.email))
+        if not self.accepted:
+            return
+        session_state = await self.get_state(SessionState)
+        resident_id = await session_state.current_resident_id()
+        if resident_id is None:
+            return rx.redirect("/", replace=True)
+        email = self.email
+        try:
+            await in_transaction(lambda session: agreement.accept_agreement(session, resident_id, email=email))
+        except ContactError as error:
+            self.email_error = str(error)
+            return
+        return rx.redirect(CABINET_ROUTE, replace=True)

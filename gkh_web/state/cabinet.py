@@ -1,0 +1,75 @@
+"""The cabinet (главная страница ЛК): linked accounts, the amount due, unlinking."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from gkh_web.domain.money import format_rubles
+from gkh_web.services import accounts
+from gkh_web.services.accounts import LinkedAccountView
+from gkh_web.state.db import in_transaction
+from gkh_web.state.session import SessionState
+
+
+class CabinetState(rx.State):
+    accounts: list[LinkedAccountView] = []
+    total_due_text: str = ""
+    loaded: bool = False
+    unlink_account_id: int = 0
+    unlink_label: str = ""
+    notice: str = ""
+
+    @rx.var
+    def has_accounts(self) -> bool:
+        return len(self.accounts) > 0
+
+    @rx.event
+    async def open_page(self):
+        session_state = await self.get_state(SessionState)
+        refused = await session_state.require_page_access()
+        if refused:
+            self._clear()
+            return refused
+        await self.reload()
+
+    def _clear(self) -> None:
+        self.accounts = []
+        self.total_due_text = ""
+        self.loaded = False
+
+    async def reload(self) -> None:
+        """Re-read the linked accounts and the amounts due from the database."""
+        resident_id = await (await self.get_state(SessionState)).current_resident_id()
+        if resident_id is None:
+            self._clear()
+            return
+        views = await in_transaction(lambda session: accounts.linked_accounts(session, resident_id))
+        self.accounts = views
+        self.total_due_text = format_rubles(sum(view.amount_due_kopecks for view in views))
+        self.loaded = True
+
+    @rx.event
+    def ask_unlink(self, account_id: int):
+        """Ask before unlinking; the label is only for the question, the server re-checks on confirm."""
+        chosen = next((view for view in self.accounts if view.account_id == account_id), None)
+        if chosen is None:
+            return
+        self.unlink_account_id = chosen.account_id
+        self.unlink_label = f"№ {chosen.number} · {chosen.provider_name} · {chosen.address}"
+
+    @rx.event
+    def cancel_unlink(self):
+        self.unlink_account_id = 0
+
+    @rx.event
+    async def confirm_unlink(self):
+        account_id, self.unlink_account_id = self.unlink_account_id, 0
+        resident_id = await (await self.get_state(SessionState)).current_resident_id()
+        if resident_id is None:
+            return rx.redirect("/", replace=True)
+        try:
+            message = await in_transaction(lambda session: accounts.unlink(session, resident_id, account_id))
+        except accounts.AccessDenied:
+            return rx.toast.error("Этот лицевой счёт не подключён к вашему кабинету")
+        await self.reload()
+        return rx.toast.success(message)

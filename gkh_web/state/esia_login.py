@@ -1,0 +1,152 @@
+"""State of the demo ЕСИА login page — the identity provider's own UI, not ГИС ЖКХ's.
+
+It knows nothing about residents: it checks the login and password against the
+provider's users, and on success hands the browser back to the relying party
+with a single-use code. The password is read from the submitted form only and is
+never kept in state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from gkh_web.domain.identifiers import IdentifierError, normalize_snils
+from gkh_web.domain.masks import mask_phone, mask_snils, snils_digits
+from gkh_web.esia import provider
+from gkh_web.services.demo_data import DEMO_LOGINS
+from gkh_web.settings import get_settings
+
+MODE_PHONE_EMAIL = "phone_email"
+MODE_SNILS = "snils"
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoLoginHint:
+    fio: str
+    phone: str
+    email: str
+    snils: str
+    password: str
+    purpose: str
+
+
+def _demo_hints() -> list[DemoLoginHint]:
+    return [
+        DemoLoginHint(d.fio, mask_phone(d.phone), d.email, mask_snils(d.snils), d.password, d.purpose)
+        for d in DEMO_LOGINS
+    ]
+
+
+class EsiaLoginState(rx.State):
+    mode: str = MODE_PHONE_EMAIL
+    login: str = ""
+    snils: str = ""
+    snils_error: str = ""
+    login_error: str = ""
+    password_error: str = ""
+    form_error: str = ""
+    show_password: bool = False
+    request_error: str = ""
+    demo_logins: list[DemoLoginHint] = []
+    _client_id: str = ""
+    _redirect_uri: str = ""
+    _state: str = ""
+
+    @rx.event
+    def open_page(self):
+        """Read and check the relying party's request; a bad one is refused before any typing."""
+        params = self.router.url.query_parameters
+        self._client_id = params.get("client_id", "")
+        self._redirect_uri = params.get("redirect_uri", "")
+        self._state = params.get("state", "")
+        self.form_error = self.login_error = self.password_error = self.snils_error = ""
+        self.request_error = "" if self._request_is_valid() else (
+            "Запрос на вход неверен или устарел. Вернитесь в ГИС ЖКХ и нажмите «Войти через Госуслуги» ещё раз"
+        )
+        self.demo_logins = _demo_hints() if get_settings().demo_mode else []
+
+    def _request_is_valid(self) -> bool:
+        if not (self._client_id and self._redirect_uri and self._state):
+            return False
+        try:
+            return provider.check_client(self._client_id, self._redirect_uri) is not False
+        except ValueError:
+            return False
+
+    @rx.event
+    def set_mode(self, mode: str | list[str]):
+        if mode in (MODE_PHONE_EMAIL, MODE_SNILS):
+            self.mode = mode
+            self.form_error = self.login_error = self.password_error = ""
+
+    @rx.event
+    def set_login(self, value: str):
+        self.login = mask_phone(value)
+        self.login_error = ""
+
+    @rx.event
+    def set_snils(self, value: str):
+        self.snils = mask_snils(value)
+        self.snils_error = self._snils_problem(self.snils, while_typing=True)
+
+    @staticmethod
+    def _snils_problem(text: str, *, while_typing: bool) -> str:
+        digits = snils_digits(text)
+        if not digits:
+            return "" if while_typing else "Введите СНИЛС"
+        if len(digits) < 11:
+            return "" if while_typing else "СНИЛС состоит из 11 цифр"
+        try:
+            normalize_snils(digits)
+        except IdentifierError as error:
+            return str(error)
+        return ""
+
+    @rx.event
+    def toggle_password(self):
+        self.show_password = not self.show_password
+
+    @rx.event
+    def use_demo_login(self, login: str):
+        """Kiosk demo: tap a demo person to put their login in the field."""
+        self.mode = MODE_PHONE_EMAIL
+        self.login = mask_phone(login)
+        self.login_error = self.form_error = ""
+
+    @rx.event
+    async def submit(self, form_data: dict):
+        if self.request_error:
+            return
+        # The form's own values: a debounced keystroke may not have reached the state yet.
+        if self.mode == MODE_SNILS:
+            self.snils = mask_snils(str(form_data.get("snils") or self.snils))
+            login = self.snils
+        else:
+            self.login = mask_phone(str(form_data.get("login") or self.login))
+            login = self.login
+        password = str(form_data.get("password") or "")
+        if not self._fields_ok(login, password):
+            return
+        outcome = await asyncio.to_thread(
+            provider.sign_in_and_issue_code, login, password, self._client_id, self._redirect_uri
+        )
+        if outcome.code is None:
+            self.form_error = outcome.message
+            return
+        self.form_error = ""
+        query = urlencode({"code": outcome.code, "state": self._state})
+        separator = "&" if "?" in self._redirect_uri else "?"
+        return rx.redirect(f"{self._redirect_uri}{separator}{query}", replace=True)
+
+    def _fields_ok(self, login: str, password: str) -> bool:
+        if self.mode == MODE_SNILS:
+            self.snils_error = self._snils_problem(login, while_typing=False)
+            self.login_error = ""
+        else:
+            self.login_error = "" if login.strip() else "Введите телефон или электронную почту"
+        self.password_error = "" if password else "Введите пароль"
+        return not (self.snils_error if self.mode == MODE_SNILS else self.login_error) and not self.password_error

@@ -1,0 +1,18 @@
+"""The «Вы ещё здесь?» prompt of the kiosk (timing lives in assets/kiosk.js)."""
+
+import reflex as rx
+
+from gkh_web.state.session import SessionState
+
+
+class KioskState(rx.State):
+    prompt_open: bool = False
+
+    @rx.event
+    def ask_if_still_here(self):
+        self.prompt_open = True
+
+    @rx.event
+    def confirm_still_here(self):
+        self.prompt_open = False
+        return SessionState.still_here

@@ -1,0 +1,151 @@
+"""The «Подключить лицевой счёт» dialog: by address and account number, or by ЕЛС / ИЖКУ."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from gkh_web.domain.identifiers import IdentifierError
+from gkh_web.services import accounts
+from gkh_web.services.accounts import HouseChoice, ProviderChoice
+from gkh_web.state.cabinet import CabinetState
+from gkh_web.state.db import in_transaction
+from gkh_web.state.session import SessionState
+
+BY_ADDRESS = "address"
+BY_IDENTIFIER = "identifier"
+
+
+class LinkAccountState(rx.State):
+    dialog_open: bool = False
+    method: str = BY_ADDRESS
+    regions: list[str] = []
+    region: str = ""
+    house_query: str = ""
+    houses: list[HouseChoice] = []
+    house_id: int = 0
+    house_label: str = ""
+    flat: str = ""
+    providers: list[ProviderChoice] = []
+    provider_id: str = ""
+    account_number: str = ""
+    identifier: str = ""
+    errors: dict[str, str] = {}
+
+    @rx.event
+    async def open_dialog(self):
+        self._reset_form()
+        self.regions = await in_transaction(accounts.regions)
+        self.region = self.regions[0] if len(self.regions) == 1 else ""
+        self.dialog_open = True
+
+    def _reset_form(self) -> None:
+        self.method = BY_ADDRESS
+        self.house_query = self.house_label = self.flat = self.account_number = self.identifier = ""
+        self.houses, self.providers = [], []
+        self.house_id, self.provider_id = 0, ""
+        self.errors = {}
+
+    @rx.event
+    def set_dialog_open(self, value: bool):
+        self.dialog_open = bool(value)
+
+    @rx.event
+    def set_method(self, value: str | list[str]):
+        if value in (BY_ADDRESS, BY_IDENTIFIER):
+            self.method = value
+            self.errors = {}
+
+    @rx.event
+    def set_region(self, value: str):
+        self.region = value
+        self.house_query, self.house_label, self.house_id = "", "", 0
+        self.houses, self.providers, self.provider_id = [], [], ""
+        self._clear_error("region")
+
+    @rx.event
+    async def set_house_query(self, value: str):
+        """Suggestions from the houses the system knows, as the resident types."""
+        self.house_query = value
+        self.house_id, self.house_label, self.providers, self.provider_id = 0, "", [], ""
+        self._clear_error("house")
+        region, query = self.region, value
+        if len(query.strip()) < 2 or not region:
+            self.houses = []
+            return
+        self.houses = await in_transaction(
+            lambda session: accounts.house_suggestions(session, region=region, query=query)
+        )
+
+    @rx.event
+    async def choose_house(self, house_id: int):
+        chosen = next((house for house in self.houses if house.house_id == house_id), None)
+        if chosen is None:
+            return
+        self.house_id, self.house_label, self.house_query = chosen.house_id, chosen.label, chosen.label
+        self.houses = []
+        self.providers = await in_transaction(lambda session: accounts.providers_for_house(session, house_id))
+        self.provider_id = str(self.providers[0].provider_id) if len(self.providers) == 1 else ""
+        self._clear_error("house")
+
+    @rx.event
+    def set_flat(self, value: str):
+        self.flat = value
+        self._clear_error("flat")
+
+    @rx.event
+    def set_provider(self, value: str):
+        self.provider_id = value
+        self._clear_error("provider")
+
+    @rx.event
+    def set_account_number(self, value: str):
+        self.account_number = value
+        self._clear_error("account_number")
+
+    @rx.event
+    def set_identifier(self, value: str):
+        self.identifier = value
+        self._clear_error("identifier")
+
+    def _clear_error(self, field: str) -> None:
+        if field in self.errors:
+            self.errors = {key: text for key, text in self.errors.items() if key != field}
+
+    @rx.event
+    async def submit(self, form_data: dict):
+        # What the form holds now: a debounced keystroke may not have reached the state yet.
+        self.flat = str(form_data.get("flat", self.flat))
+        self.account_number = str(form_data.get("account_number", self.account_number))
+        self.identifier = str(form_data.get("identifier", self.identifier))
+        resident_id = await (await self.get_state(SessionState)).current_resident_id()
+        if resident_id is None:
+            return rx.redirect("/", replace=True)
+        if self.method == BY_ADDRESS and not self.region:
+            self.errors = {"region": "Выберите регион"}
+            return
+        link = self._link_request(resident_id)
+        try:
+            outcome = await in_transaction(link)
+        except accounts.AccountLinkError as error:
+            self.errors = {error.field: str(error)}
+            return
+        except IdentifierError as error:
+            self.errors = {"identifier" if self.method == BY_IDENTIFIER else "account_number": str(error)}
+            return
+        self.dialog_open = False
+        cabinet = await self.get_state(CabinetState)
+        await cabinet.reload()
+        return rx.toast.success(outcome.message)
+
+    def _link_request(self, resident_id: int):
+        """The service call for the chosen way, with the values copied out of the state."""
+        if self.method == BY_IDENTIFIER:
+            identifier = self.identifier
+            return lambda session: accounts.link_by_identifier(session, resident_id, identifier)
+        house_id = self.house_id or None
+        provider_id = int(self.provider_id) if self.provider_id.isdigit() else None
+        flat, account_number = self.flat, self.account_number
+        return lambda session: accounts.link_by_address(
+            session, resident_id, house_id=house_id, flat=flat, provider_id=provider_id,
+            account_number=account_number,
+        )

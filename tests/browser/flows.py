@@ -1,0 +1,64 @@
+"""What a resident does, step by step, written once for all browser tests."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = PROJECT_ROOT / ".tools/node_modules/axe-core/axe.min.js"
+DEMO_PASSWORD = "Demo-2026!"
+
+
+def open_esia_login(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.get_by_role("button", name="Войти через Госуслуги").click()
+    expect(page.get_by_role("heading", name="Вход", exact=True)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/esia/login\?"))
+
+
+def submit_esia_login(page: Page, login: str, password: str = DEMO_PASSWORD, *, by_snils: bool = False) -> None:
+    if by_snils:
+        page.get_by_role("radio", name="СНИЛС").click()
+        page.locator("#esia-snils").fill(login)
+    else:
+        page.locator("#esia-login").fill(login)
+    page.locator("#esia-password").fill(password)
+    page.get_by_role("button", name="Войти", exact=True).click()
+
+
+def sign_in(page: Page, base_url: str, login: str, password: str = DEMO_PASSWORD, *, by_snils: bool = False) -> None:
+    """From the start screen through ЕСИА to the ГИС ЖКХ side (agreement page or cabinet)."""
+    open_esia_login(page, base_url)
+    submit_esia_login(page, login, password, by_snils=by_snils)
+    expect(page).to_have_url(re.compile(r"/(agreement|cabinet)$"), timeout=15_000)
+
+
+def accept_agreement_if_asked(page: Page) -> None:
+    if page.url.endswith("/agreement"):
+        expect(page.get_by_role("heading", name="Доступ гражданина в личный кабинет ГИС ЖКХ")).to_be_visible()
+        page.get_by_role("checkbox").click()
+        page.get_by_role("button", name="Продолжить").click()
+    expect(page).to_have_url(re.compile(r"/cabinet$"), timeout=15_000)
+    expect(page.get_by_role("heading", name="Личный кабинет")).to_be_visible()
+
+
+def sign_in_to_cabinet(page: Page, base_url: str, login: str, **kwargs) -> None:
+    sign_in(page, base_url, login, **kwargs)
+    accept_agreement_if_asked(page)
+
+
+def serious_accessibility_violations(page: Page) -> list[str]:
+    """axe-core (from the npm registry, injected into the page): serious and critical violations."""
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(f"{node['target']} {node['html'][:120]} {node.get('failureSummary', '')[:200]}"
+                    for node in violation["nodes"][:3])
+        for violation in result["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
