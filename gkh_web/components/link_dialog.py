@@ -48,14 +48,13 @@ def _by_address() -> rx.Component:
         rx.grid(
             labelled_field(
                 "Квартира (помещение)",
-                big_input(id="link-flat", name="flat", value=LinkAccountState.flat, on_change=LinkAccountState.set_flat,
+                big_input(id="link-flat", name="flat",
                           placeholder="Например: 27", auto_complete="off"),
                 _error("flat"), field_id="link-flat",
             ),
             labelled_field(
                 "Номер лицевого счёта",
-                big_input(id="link-account-number", name="account_number", value=LinkAccountState.account_number,
-                          on_change=LinkAccountState.set_account_number, auto_complete="off"),
+                big_input(id="link-account-number", name="account_number", auto_complete="off"),
                 _error("account_number"), field_id="link-account-number",
             ),
             columns=rx.breakpoints(initial="1", sm="2"),
@@ -82,7 +81,7 @@ def _by_address() -> rx.Component:
 def _by_identifier() -> rx.Component:
     return labelled_field(
         "ЕЛС или идентификатор ЖКУ из квитанции",
-        big_input(id="link-identifier", name="identifier", value=LinkAccountState.identifier, on_change=LinkAccountState.set_identifier,
+        big_input(id="link-identifier", name="identifier",
                   placeholder="Например: 77АБ123456 или 77АБ123456-01", auto_complete="off"),
         _error("identifier"), field_id="link-identifier",
         hint="ЕЛС — 10 знаков, идентификатор ЖКУ — 13 знаков; они напечатаны в платёжном документе.",

@@ -25,7 +25,12 @@ def _section(section: AgreementSection) -> rx.Component:
 
 
 def _agreement_dialog() -> rx.Component:
+    """Opens and closes in the browser alone: reading the agreement needs no server round trip."""
     return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.button("Пользовательского соглашения", variant="ghost", size="4", id="agreement-open", type="button",
+                      style={"minHeight": "44px", "textDecoration": "underline", "fontSize": "18px"}),
+        ),
         rx.dialog.content(
             rx.dialog.title(AgreementState.agreement_title, size="6"),
             rx.dialog.description("Редакция ", AgreementState.agreement_version, size="2", color_scheme="gray"),
@@ -41,8 +46,6 @@ def _agreement_dialog() -> rx.Component:
             max_width="760px",
             id="agreement-dialog",
         ),
-        open=AgreementState.agreement_open,
-        on_open_change=AgreementState.set_agreement_open,
     )
 
 
@@ -52,8 +55,9 @@ def _consent_form() -> rx.Component:
         rx.vstack(
             labelled_field(
                 "Электронная почта для уведомлений и квитанций",
-                big_input(id="profile-email", name="email", value=AgreementState.email,
-                          on_change=AgreementState.set_email, type="email", input_mode="email", auto_complete="off"),
+                # Uncontrolled: nothing from the server can overwrite what the resident is typing.
+                big_input(id="profile-email", name="email", default_value=AgreementState.email,
+                          type="email", input_mode="email", auto_complete="off"),
                 AgreementState.email_error,
                 field_id="profile-email",
                 hint="При необходимости измените адрес: он сохранится в ГИС ЖКХ, учётная запись на Госуслугах не изменится.",
@@ -62,9 +66,7 @@ def _consent_form() -> rx.Component:
                 rx.checkbox(checked=AgreementState.accepted, on_change=AgreementState.set_accepted, size="3",
                             id="agreement-accept"),
                 rx.el.label("Я принимаю условия ", html_for="agreement-accept", style={"fontSize": "18px"}),
-                rx.button("Пользовательского соглашения", on_click=AgreementState.set_agreement_open(True),
-                          variant="ghost", size="4", id="agreement-open", type="button",
-                          style={"minHeight": "44px", "textDecoration": "underline", "fontSize": "18px"}),
+                _agreement_dialog(),
                 align="center",
                 spacing="2",
                 wrap="wrap",
@@ -98,8 +100,7 @@ def agreement_page() -> rx.Component:
                 width="100%",
                 size="3",
             ),
-            _consent_form(),
-            _agreement_dialog(),
+            rx.cond(AgreementState.fio != "", _consent_form(), rx.spinner(size="3")),
             spacing="5",
             width="100%",
             align="start",

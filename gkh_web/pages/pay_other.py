@@ -30,8 +30,7 @@ def _search_form() -> rx.Component:
             PayOtherState.method == BY_IDENTIFIER,
             labelled_field(
                 "ЕЛС, идентификатор ЖКУ или идентификатор платёжного документа",
-                big_input(id="other-identifier", name="identifier", value=PayOtherState.identifier,
-                          on_change=PayOtherState.set_identifier, auto_complete="off",
+                big_input(id="other-identifier", name="identifier", auto_complete="off",
                           placeholder="Например: 77АБ123456-01"),
                 _error("identifier"), field_id="other-identifier",
                 hint="ЕЛС — 10 знаков, ИЖКУ — 13, ИПД — 18; все они есть в квитанции.",
@@ -51,8 +50,7 @@ def _search_form() -> rx.Component:
                 ),
                 labelled_field(
                     "Номер лицевого счёта",
-                    big_input(id="other-account-number", name="account_number", value=PayOtherState.account_number,
-                              on_change=PayOtherState.set_account_number, auto_complete="off"),
+                    big_input(id="other-account-number", name="account_number", auto_complete="off"),
                     _error("account_number"), field_id="other-account-number",
                 ),
                 spacing="3",

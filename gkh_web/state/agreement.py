@@ -25,10 +25,10 @@ class AgreementState(rx.State):
     email: str = ""
     email_error: str = ""
     accepted: bool = False
-    agreement_open: bool = False
     agreement_title: str = ""
     agreement_version: str = ""
     sections: list[AgreementSection] = []
+    _shown_to: int = 0
 
     @rx.event
     async def open_page(self):
@@ -39,25 +39,19 @@ class AgreementState(rx.State):
         resident_id = await session_state.current_resident_id()
         profile = await in_transaction(lambda session: residents.resident_profile(session, resident_id))
         self.fio, self.snils, self.phone = profile.fio, profile.snils_text, profile.phone_text
-        self.email = profile.email
-        self.email_error = ""
-        self.accepted = False
+        if self._shown_to != resident_id:
+            # on_load may run again (reconnect, a late duplicate): keep what the resident typed.
+            self._shown_to = resident_id
+            self.email = profile.email
+            self.email_error = ""
+            self.accepted = False
         self.agreement_title = agreement.agreement_title()
         self.agreement_version = agreement.AGREEMENT_VERSION
         self.sections = [AgreementSection(title, text) for title, text in agreement.agreement_sections()]
 
     @rx.event
-    def set_email(self, value: str):
-        self.email = value
-        self.email_error = ""
-
-    @rx.event
     def set_accepted(self, value: bool):
         self.accepted = bool(value)
-
-    @rx.event
-    def set_agreement_open(self, value: bool):
-        self.agreement_open = bool(value)
 
     @rx.event
     async def proceed(self, form_data: dict):

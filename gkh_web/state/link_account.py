@@ -88,24 +88,9 @@ class LinkAccountState(rx.State):
         self._clear_error("house")
 
     @rx.event
-    def set_flat(self, value: str):
-        self.flat = value
-        self._clear_error("flat")
-
-    @rx.event
     def set_provider(self, value: str):
         self.provider_id = value
         self._clear_error("provider")
-
-    @rx.event
-    def set_account_number(self, value: str):
-        self.account_number = value
-        self._clear_error("account_number")
-
-    @rx.event
-    def set_identifier(self, value: str):
-        self.identifier = value
-        self._clear_error("identifier")
 
     def _clear_error(self, field: str) -> None:
         if field in self.errors:

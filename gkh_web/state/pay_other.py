@@ -29,12 +29,18 @@ class PayOtherState(rx.State):
     errors: dict[str, str] = {}
     results: list[PublicAccountView] = []
     searched: bool = False
+    _shown_to: int = 0
 
     @rx.event
     async def open_page(self):
-        refused = await (await self.get_state(SessionState)).require_page_access()
+        session_state = await self.get_state(SessionState)
+        refused = await session_state.require_page_access()
         if refused:
             return refused
+        resident_id = await session_state.current_resident_id()
+        if self._shown_to == resident_id:
+            return  # on_load may run again (reconnect, a late duplicate): keep the form as it is
+        self._shown_to = resident_id or 0
         self.method, self.identifier, self.house_query, self.account_number = BY_IDENTIFIER, "", "", ""
         self.houses, self.house_id, self.errors, self.results, self.searched = [], 0, {}, [], False
         regions = await in_transaction(accounts.regions)
@@ -44,16 +50,6 @@ class PayOtherState(rx.State):
     def set_method(self, value: str | list[str]):
         if value in (BY_IDENTIFIER, BY_ADDRESS):
             self.method, self.errors, self.results, self.searched = value, {}, [], False
-
-    @rx.event
-    def set_identifier(self, value: str):
-        self.identifier = value
-        self.errors = {}
-
-    @rx.event
-    def set_account_number(self, value: str):
-        self.account_number = value
-        self.errors = {}
 
     @rx.event
     async def set_house_query(self, value: str):

@@ -108,8 +108,9 @@ class SessionState(rx.State):
         code, returned_state = params.get("code", ""), params.get("state", "")
         expected_state, self._oauth_state = self._oauth_state, ""  # single use
         if not code or not expected_state or returned_state != expected_state:
-            if self._token and await self.current_resident():
-                return rx.redirect(CABINET_ROUTE, replace=True)  # a reload of the callback page
+            signed_in = await self.current_resident() if self._token else None
+            if signed_in:  # a repeated on_load or a reload of this page: go where the resident belongs
+                return rx.redirect(AGREEMENT_ROUTE if signed_in.needs_agreement else CABINET_ROUTE, replace=True)
             self.sign_in_error = "Вход не завершён: начните вход заново"
             return rx.redirect(START_ROUTE, replace=True)
         settings = get_settings()

@@ -112,6 +112,7 @@ def test_first_sign_in_requires_the_agreement_and_keeps_the_changed_email(served
     kiosk_page.get_by_role("button", name="Пользовательского соглашения").click()
     expect(kiosk_page.locator("#agreement-dialog")).to_contain_text("152-ФЗ")
     kiosk_page.locator("#agreement-close").click()
+    expect(kiosk_page.locator("#agreement-dialog")).to_have_count(0)
     kiosk_page.locator("#profile-email").fill("vera.n@example")
     kiosk_page.get_by_role("checkbox").click()
     expect(continue_button).to_be_enabled()
