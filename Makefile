@@ -70,7 +70,7 @@ test: setup chromium
 	@$(BIN)/python -m pytest -q
 
 screenshots: setup
-	@$(BIN)/python scripts/screenshots.py http://localhost:$(PORT)
+	@$(BIN)/python scripts/screenshots.py
 
 bench: setup
 	@ls bench/*.py | xargs -n1 $(BIN)/python

@@ -1,40 +1,84 @@
-"""Screenshots of pages at kiosk (1024×768) and phone (390×844) size, for the README.
+"""Screenshots of every page at kiosk (1024×768) and phone (390×844) size, for the README.
 
-Usage: python scripts/screenshots.py [BASE_URL] [ROUTE ...]   (app must be running; default http://localhost:3000 /)
-Writes docs/screenshots/<name>-<width>x<height>.png.
+Usage: .venv/bin/python scripts/screenshots.py      (or `make screenshots`)
+Serves the production build on a fresh demo database (as the browser tests do), walks
+through the pages as a resident and writes docs/screenshots/<page>-<width>x<height>.png.
 """
 
+from __future__ import annotations
+
 import sys
+import tempfile
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from gkh_web.services.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.browser.flows import accept_agreement_if_asked, open_esia_login, sign_in  # noqa: E402
+from tests.browser.server import serve_app  # noqa: E402
 
 SIZES = ((1024, 768), (390, 844))
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+LOGIN = {login.key: login for login in DEMO_LOGINS}
 
 
-def shoot(base_url: str, routes: list[str]) -> None:
+def _settle(page: Page) -> None:
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+
+
+def _shot(page: Page, name: str) -> None:
+    _settle(page)
+    width = page.viewport_size["width"]
+    height = page.viewport_size["height"]
+    path = OUT / f"{name}-{width}x{height}.png"
+    page.screenshot(path=str(path))
+    print(path)
+
+
+def _tour(page: Page, url: str, newcomer: str) -> None:
+    """``newcomer``: a demo resident who has not accepted the agreement yet on this database."""
+    page.goto(url + "/")
+    _shot(page, "start")
+    open_esia_login(page, url)
+    _shot(page, "esia-login")
+    sign_in(page, url, LOGIN[newcomer].phone)
+    if page.url.endswith("/agreement"):
+        _shot(page, "agreement")
+    accept_agreement_if_asked(page)
+    page.goto(url + "/cabinet")
+    expect(page.get_by_role("heading", name="Личный кабинет")).to_be_visible()
+    page.get_by_role("button", name="Выйти").click()
+    sign_in(page, url, LOGIN["ivanov"].phone)
+    accept_agreement_if_asked(page)
+    expect(page.locator(".linked-account")).to_have_count(3)
+    _shot(page, "cabinet")
+    page.get_by_role("button", name="Подключить лицевой счёт").click()
+    page.locator("#link-house").fill("лесная 12")
+    expect(page.locator(".house-suggestion").first).to_be_visible()
+    _shot(page, "link-dialog")
+    page.keyboard.press("Escape")
+    page.goto(url + "/pay/other")
+    page.locator("#other-identifier").fill(DEMO_UNLINKED_ACCOUNTS[0].izhku)
+    page.get_by_role("button", name="Найти").click()
+    expect(page.locator(".other-account")).to_have_count(1)
+    _shot(page, "pay-other")
+    page.get_by_role("button", name="Выйти").click()
+
+
+def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        for width, height in SIZES:
-            page = browser.new_page(viewport={"width": width, "height": height}, locale="ru-RU")
-            for route in routes:
-                page.goto(base_url.rstrip("/") + route)
-                page.wait_for_load_state("networkidle")
-                name = route.strip("/").replace("/", "-") or "start"
-                path = OUT / f"{name}-{width}x{height}.png"
-                page.screenshot(path=str(path))
-                print(path)
-            page.close()
+    with tempfile.TemporaryDirectory() as workdir, serve_app(Path(workdir)) as app, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for (width, height), newcomer in zip(SIZES, ("kuznetsova", "petrova"), strict=True):
+            context = browser.new_context(viewport={"width": width, "height": height}, locale="ru-RU")
+            _tour(context.new_page(), app.url, newcomer)
+            context.close()
         browser.close()
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    base = args[0] if args else "http://localhost:3000"
-    shoot(base, args[1:] or ["/"])
+    main()

@@ -20,8 +20,9 @@ def _resident_menu() -> rx.Component:
         rx.hstack(
             rx.text(SessionState.resident_name, color="white", size="3", weight="medium",
                     display=["none", "none", "block"], id="resident-name"),
-            rx.button(rx.icon("log-out", size=20), "Выйти", size="3", variant="surface", color_scheme="gray",
-                      on_click=SessionState.sign_out, id="sign-out", min_height="44px"),
+            rx.button(rx.icon("log-out", size=20), "Выйти", size="3", variant="solid",
+                      background="white", color=HEADER_BLUE, on_click=SessionState.sign_out, id="sign-out",
+                      min_height="44px"),
             align="center",
             spacing="3",
         ),
@@ -36,7 +37,8 @@ def header() -> rx.Component:
                     rx.image(src="/emblem.svg", alt="", width="40px", height="40px"),
                     rx.vstack(
                         rx.text(texts.PORTAL_SHORT, weight="bold", size="5", color="white"),
-                        rx.text(texts.PORTAL_LONG, size="2", color="rgba(255,255,255,0.85)"),
+                        rx.text(texts.PORTAL_LONG, size="2", color="rgba(255,255,255,0.85)",
+                                display=rx.cond(SessionState.signed_in, "none", "block")),
                         spacing="0",
                     ),
                     align="center",

@@ -7,14 +7,18 @@ from gkh_web.services.accounts import HouseChoice, ProviderChoice
 from gkh_web.state.link_account import BY_ADDRESS, BY_IDENTIFIER, LinkAccountState
 
 
+SUGGESTION_STYLE = {"justifyContent": "flex-start", "textAlign": "left", "whiteSpace": "normal", "height": "auto",
+                    "paddingTop": "10px", "paddingBottom": "10px"}
+
+
 def _error(field: str) -> rx.Var[str]:
     return LinkAccountState.errors.get(field, "")
 
 
 def _house_suggestion(house: HouseChoice) -> rx.Component:
-    return rx.button(house.label, variant="ghost", size="3", width="100%", justify="start", type="button",
+    return rx.button(house.label, variant="ghost", size="3", width="100%", type="button",
                      on_click=LinkAccountState.choose_house(house.house_id), min_height="44px",
-                     class_name="house-suggestion")
+                     class_name="house-suggestion", style=SUGGESTION_STYLE)
 
 
 def _provider_option(provider: ProviderChoice) -> rx.Component:
@@ -95,8 +99,8 @@ def link_account_dialog() -> rx.Component:
             rx.dialog.description("Заполните реквизиты из платёжного документа.", size="3", color_scheme="gray"),
             rx.form(rx.vstack(
                 rx.segmented_control.root(
-                    rx.segmented_control.item("По адресу и номеру счёта", value=BY_ADDRESS),
-                    rx.segmented_control.item("По ЕЛС или ИЖКУ", value=BY_IDENTIFIER),
+                    rx.segmented_control.item("По адресу", value=BY_ADDRESS),
+                    rx.segmented_control.item("По ЕЛС, ИЖКУ", value=BY_IDENTIFIER),
                     value=LinkAccountState.method, on_change=LinkAccountState.set_method, size="3", width="100%",
                 ),
                 rx.cond(LinkAccountState.method == BY_IDENTIFIER, _by_identifier(), _by_address()),
@@ -113,6 +117,7 @@ def link_account_dialog() -> rx.Component:
                 margin_top="12px",
             ), on_submit=LinkAccountState.submit, reset_on_submit=False),
             max_width="640px",
+            padding=rx.breakpoints(initial="16px", sm="24px"),
             id="link-dialog",
         ),
         open=LinkAccountState.dialog_open,

@@ -15,27 +15,33 @@ PAY_OTHER_ROUTE = "/pay/other"
 
 def _account_card(account: LinkedAccountView) -> rx.Component:
     return rx.card(
-        rx.hstack(
+        rx.flex(
             rx.vstack(
                 rx.text(account.address, size="4", weight="bold"),
                 rx.text(account.provider_name, size="3"),
                 rx.text("Лицевой счёт № ", account.number, " · ЕЛС ", account.els, size="3", color_scheme="gray"),
                 spacing="1",
-                flex="1",
+                flex="1 1 280px",
             ),
-            rx.vstack(
-                rx.text("К оплате", size="2", color_scheme="gray"),
-                rx.text(account.amount_due_text, size="5", weight="bold", class_name="account-due"),
-                align="end",
-                spacing="0",
+            rx.hstack(
+                rx.vstack(
+                    rx.text("К оплате", size="2", color_scheme="gray"),
+                    rx.text(account.amount_due_text, size="5", weight="bold", class_name="account-due"),
+                    align="end",
+                    spacing="0",
+                ),
+                rx.icon_button(
+                    rx.icon("unlink", size=22), variant="soft", color_scheme="gray", size="4",
+                    on_click=CabinetState.ask_unlink(account.account_id),
+                    aria_label="Отключить лицевой счёт № " + account.number,
+                ),
+                align="center",
+                spacing="4",
+                margin_left="auto",
             ),
-            rx.icon_button(
-                rx.icon("unlink", size=22), variant="soft", color_scheme="gray", size="4",
-                on_click=CabinetState.ask_unlink(account.account_id),
-                aria_label="Отключить лицевой счёт № " + account.number,
-            ),
+            wrap="wrap",
             align="center",
-            spacing="4",
+            gap="12px",
             width="100%",
         ),
         width="100%",

@@ -5,6 +5,7 @@ import reflex as rx
 from gkh_web.components.buttons import link_button
 from gkh_web.components.fields import big_input, labelled_field
 from gkh_web.components.layout import HEADER_BLUE, page_frame
+from gkh_web.components.link_dialog import SUGGESTION_STYLE
 from gkh_web.services.accounts import HouseChoice, PublicAccountView
 from gkh_web.state.pay_other import BY_ADDRESS, BY_IDENTIFIER, PayOtherState
 
@@ -14,16 +15,16 @@ def _error(field: str) -> rx.Var[str]:
 
 
 def _house_suggestion(house: HouseChoice) -> rx.Component:
-    return rx.button(house.label, variant="ghost", size="3", width="100%", justify="start", type="button",
+    return rx.button(house.label, variant="ghost", size="3", width="100%", type="button",
                      on_click=PayOtherState.choose_house(house.house_id), min_height="44px",
-                     class_name="house-suggestion")
+                     class_name="house-suggestion", style=SUGGESTION_STYLE)
 
 
 def _search_form() -> rx.Component:
     return rx.form(rx.vstack(
         rx.segmented_control.root(
-            rx.segmented_control.item("По ЕЛС, ИЖКУ или ИПД", value=BY_IDENTIFIER),
-            rx.segmented_control.item("По адресу и номеру счёта", value=BY_ADDRESS),
+            rx.segmented_control.item("По ЕЛС, ИЖКУ, ИПД", value=BY_IDENTIFIER),
+            rx.segmented_control.item("По адресу", value=BY_ADDRESS),
             value=PayOtherState.method, on_change=PayOtherState.set_method, size="3", width="100%",
         ),
         rx.cond(

@@ -21,7 +21,7 @@ def _open_link_dialog(page: Page, *, by_identifier: bool = False):
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible()
     if by_identifier:
-        dialog.get_by_role("radio", name="По ЕЛС или ИЖКУ").click()
+        dialog.get_by_role("radio", name="По ЕЛС, ИЖКУ").click()
     return dialog
 
 
