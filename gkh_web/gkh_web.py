@@ -7,11 +7,13 @@ from gkh_web.pages.agreement import agreement_page
 from gkh_web.pages.auth_callback import auth_callback_page
 from gkh_web.pages.cabinet import cabinet_page
 from gkh_web.pages.esia_login import esia_login_page
+from gkh_web.pages.pay import pay_page
 from gkh_web.pages.pay_other import pay_other_page
 from gkh_web.pages.start import start_page
 from gkh_web.state.agreement import AgreementState
 from gkh_web.state.cabinet import CabinetState
 from gkh_web.state.esia_login import EsiaLoginState
+from gkh_web.state.pay import PayPageState
 from gkh_web.state.pay_other import PayOtherState
 from gkh_web.state.session import SessionState
 
@@ -21,6 +23,7 @@ app = rx.App(
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
         rx.el.script(src="/kiosk.js", defer=True),
     ],
+    stylesheets=["/kiosk.css"],
     api_transformer=build_api(),
 )
 app.add_page(start_page, route="/", title="ГИС ЖКХ — оплата ЖКУ")
@@ -31,3 +34,5 @@ app.add_page(agreement_page, route="/agreement", title="Доступ в личн
 app.add_page(cabinet_page, route="/cabinet", title="Личный кабинет — ГИС ЖКХ", on_load=CabinetState.open_page)
 app.add_page(pay_other_page, route="/pay/other", title="Оплата по другому лицевому счёту — ГИС ЖКХ",
              on_load=PayOtherState.open_page)
+app.add_page(pay_page, route="/pay", title="Оплата жилищно-коммунальных услуг — ГИС ЖКХ",
+             on_load=PayPageState.open_page)

@@ -76,9 +76,8 @@ def page_frame(*children: rx.Component, guard: bool = True) -> rx.Component:
     return rx.flex(
         *([kiosk_guard()] if guard else []),
         header(),
-        rx.box(
+        rx.el.main(
             *children,
-            as_="main",
             width="100%",
             max_width="960px",
             margin_x="auto",

@@ -1,0 +1,279 @@
+"""The parts of the payment page: the «Сумма к оплате» list, document rows, services, confirmation."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from gkh_web.components.fields import ERROR_RED
+from gkh_web.components.layout import HEADER_BLUE
+from gkh_web.services.payment_page import ConfirmedItem, PayableAccount, PayableDocument, ServiceChargeLine
+from gkh_web.state.pay import PayPageState, PaySelectionState
+
+NOTICE = "В системе отсутствует информация о неоплаченных начислениях за ЖКУ"
+REASON_PAID = "за текущий период оплата уже была произведена и учтена организацией, выставившей платёжный документ"
+REASON_NO_DOCUMENT = "платёжный документ не был выставлен в системе"
+SUMMARY_STYLE = {"cursor": "pointer", "listStyle": "none", "minHeight": "44px", "display": "flex",
+                 "alignItems": "center", "gap": "8px"}
+
+
+def _back_link() -> rx.Component:
+    return rx.link("← В личный кабинет", href="/cabinet", size="3")
+
+
+def empty_notice() -> rx.Component:
+    """The seed's notice, with both reasons; the one that applies here comes first and is marked."""
+    paid_first = PayPageState.empty_reason == "all_paid"
+    return rx.vstack(
+        _back_link(),
+        rx.heading("Оплата жилищно-коммунальных услуг", as_="h1", size="7"),
+        rx.callout(NOTICE, icon="info", size="3", width="100%", id="no-charges-notice"),
+        rx.text("Это сообщение появляется, если:", size="4"),
+        rx.el.ul(
+            rx.el.li(REASON_PAID, rx.cond(paid_first, rx.text(" — это ваш случай", as_="span", weight="bold")),
+                     id="reason-paid"),
+            rx.el.li(REASON_NO_DOCUMENT, rx.cond(~paid_first, rx.text(" — это ваш случай", as_="span", weight="bold")),
+                     id="reason-no-document"),
+            style={"fontSize": "18px", "paddingLeft": "24px", "lineHeight": "1.6"},
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _service_line(line: ServiceChargeLine) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(line.service_name),
+        rx.table.cell(line.volume_text),
+        rx.table.cell(line.tariff_text),
+        rx.table.cell(line.charged_text),
+        rx.table.cell(line.recalculation_text),
+        rx.table.cell(line.benefit_text),
+        rx.table.cell(line.to_pay_text, class_name="service-to-pay"),
+    )
+
+
+def _services(document: PayableDocument) -> rx.Component:
+    found = PayPageState.services[document.document_id.to_string()]
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(title) for title in (
+                "Услуга", "Объём", "Тариф", "Начислено", "Перерасчёт", "Льгота", "К оплате")])),
+            rx.table.body(rx.foreach(found.lines, _service_line)),
+            size="1",
+            variant="surface",
+        ),
+        rx.vstack(
+            rx.text("Итого по услугам: ", found.lines_total_text, size="3"),
+            rx.text(found.debt_or_advance_label, ": ", found.debt_or_advance_text, size="3"),
+            rx.text("Пени: ", found.penalties_text, size="3"),
+            rx.text("Итого к оплате по документу: ", found.total_text, size="3", weight="bold",
+                    class_name="services-document-total"),
+            spacing="0",
+            margin_top="8px",
+        ),
+        overflow_x="auto",
+        width="100%",
+        padding_top="8px",
+        class_name="document-services",
+    )
+
+
+def _document_row(document: PayableDocument) -> rx.Component:
+    key = document.document_id.to_string()
+    return rx.box(
+        rx.flex(
+            rx.checkbox(default_checked=document.selectable, disabled=~document.selectable, size="3",
+                        on_change=lambda checked: PaySelectionState.toggle_document(document.document_id, checked),
+                        aria_label="Оплатить документ № " + document.number, class_name="document-check"),
+            rx.vstack(
+                rx.hstack(
+                    rx.text("№ ", document.number, weight="bold", size="3"),
+                    rx.icon_button(rx.icon("list", size=20), variant="soft", size="3", type="button",
+                                   on_click=PayPageState.toggle_services(document.document_id),
+                                   aria_label="Услуги документа № " + document.number,
+                                   class_name="services-toggle"),
+                    align="center",
+                    spacing="2",
+                ),
+                rx.text(document.period_text, " · срок оплаты ", document.due_date_text, size="2",
+                        color_scheme="gray"),
+                rx.text(document.status_text, size="2",
+                        color_scheme=rx.cond(document.selectable, "gray", "green"), class_name="document-status"),
+                spacing="1",
+                flex="1 1 220px",
+            ),
+            rx.vstack(
+                rx.text("К оплате: ", document.due_text, size="2", color_scheme="gray"),
+                rx.cond(
+                    document.selectable,
+                    rx.input(default_value=document.amount_text, size="3", input_mode="decimal",
+                             on_change=lambda text: PaySelectionState.set_amount(document.document_id, text),
+                             aria_label="Сумма платежа по документу № " + document.number,
+                             class_name="document-amount", style={"width": "170px", "fontSize": "18px",
+                                                                  "textAlign": "right"}),
+                ),
+                rx.cond(PaySelectionState.errors.contains(key),
+                        rx.text(PaySelectionState.errors[key], color=ERROR_RED, size="2", role="alert",
+                                class_name="amount-error", max_width="220px")),
+                rx.cond(PaySelectionState.notes.contains(key),
+                        rx.badge(PaySelectionState.notes[key], size="2", class_name="amount-note")),
+                align="end",
+                spacing="1",
+            ),
+            wrap="wrap",
+            align="center",
+            gap="12px",
+            width="100%",
+        ),
+        rx.cond(PayPageState.shown_services[key], _services(document)),
+        padding_y="10px",
+        border_top="1px solid var(--gray-a5)",
+        width="100%",
+        class_name="payment-document",
+        custom_attrs={"data-document-id": key},
+    )
+
+
+def _account_block(account: PayableAccount) -> rx.Component:
+    key = account.account_id.to_string()
+    return rx.card(
+        rx.flex(
+            rx.checkbox(default_checked=True, size="3",
+                        on_change=lambda checked: PaySelectionState.toggle_account(account.account_id, checked),
+                        aria_label="Оплатить лицевой счёт № " + account.number, class_name="account-check"),
+            rx.vstack(
+                rx.text(account.provider_name, weight="bold", size="4"),
+                rx.text(account.address, size="3"),
+                rx.text("Лицевой счёт № ", account.number, size="3", color_scheme="gray"),
+                spacing="0",
+                flex="1 1 260px",
+            ),
+            rx.hstack(
+                rx.vstack(rx.text("Сумма к оплате", size="2", color_scheme="gray"),
+                          rx.text(account.due_text, size="4"), align="end", spacing="0"),
+                rx.vstack(rx.text("Сумма платежа", size="2", color_scheme="gray"),
+                          rx.text(PaySelectionState.account_sums[key], size="5", weight="bold",
+                                  class_name="account-sum"),
+                          align="end", spacing="0"),
+                spacing="5",
+                margin_left="auto",
+            ),
+            wrap="wrap",
+            align="center",
+            gap="12px",
+            width="100%",
+        ),
+        # Native <details>: opens without a server round trip and keeps its rows in the DOM.
+        rx.el.details(
+            rx.el.summary(rx.icon("file-text", size=22), "Платёжные документы (", account.documents.length(), ")",
+                          style={**SUMMARY_STYLE, "color": "var(--accent-11)", "fontSize": "17px"},
+                          class_name="documents-toggle"),
+            rx.foreach(account.documents, _document_row),
+            margin_top="8px",
+        ),
+        width="100%",
+        class_name="payable-account",
+        custom_attrs={"data-account-id": key},
+    )
+
+
+def selection_view() -> rx.Component:
+    return rx.vstack(
+        _back_link(),
+        rx.heading("Оплата жилищно-коммунальных услуг", as_="h1", size="7"),
+        rx.text("Реквизиты исполнителей заполнены по данным ГИС ЖКХ — вводить их не нужно.", size="3",
+                color_scheme="gray"),
+        rx.el.details(
+            rx.el.summary(rx.heading("Сумма к оплате", as_="h2", size="5"), rx.icon("chevron-down", size=22),
+                          style=SUMMARY_STYLE, id="amount-list-toggle"),
+            rx.vstack(rx.foreach(PayPageState.accounts, _account_block), spacing="3", width="100%",
+                      margin_top="8px"),
+            open=True,
+            style={"width": "100%"},
+        ),
+        rx.card(
+            rx.flex(
+                rx.vstack(rx.text("Итого к оплате", size="3", color_scheme="gray"),
+                          rx.text(PaySelectionState.total_text, size="8", weight="bold", id="payment-total"),
+                          spacing="0"),
+                rx.button("Далее", size="4", height="60px", width=["100%", "100%", "240px"],
+                          disabled=~PaySelectionState.can_proceed, on_click=PayPageState.proceed, id="pay-next",
+                          background=rx.cond(PaySelectionState.can_proceed, HEADER_BLUE, None)),
+                wrap="wrap",
+                justify="between",
+                align="center",
+                gap="16px",
+                width="100%",
+            ),
+            rx.cond(PayPageState.confirm_error != "",
+                    rx.text(PayPageState.confirm_error, color=ERROR_RED, size="3", role="alert", id="confirm-error")),
+            width="100%",
+            size="3",
+            position="sticky",
+            bottom="8px",
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _confirmed_item(item: ConfirmedItem) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.text(item.provider_name, weight="bold", size="4"),
+                    rx.text(item.address, size="3"),
+                    rx.text("Лицевой счёт № ", item.account_number, " · документ № ", item.document_number, " за ",
+                            item.period_text, size="3", color_scheme="gray"),
+                    spacing="0",
+                    flex="1",
+                ),
+                rx.vstack(rx.text(item.amount_text, size="5", weight="bold", class_name="confirmed-amount"),
+                          rx.cond(item.note != "", rx.badge(item.note, size="2")), align="end", spacing="1"),
+                width="100%",
+                align="start",
+            ),
+            rx.text("Получатель: ", item.recipient.name, ", ИНН ", item.recipient.inn, ", КПП ", item.recipient.kpp,
+                    size="2", color_scheme="gray"),
+            rx.text("Банк: ", item.recipient.bank_name, ", БИК ", item.recipient.bik, ", р/с ",
+                    item.recipient.settlement_account, ", к/с ", item.recipient.correspondent_account,
+                    size="2", color_scheme="gray"),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+        class_name="confirmed-item",
+    )
+
+
+def confirmation_view() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Подтверждение оплаты", as_="h1", size="7"),
+        rx.text("Проверьте документы, суммы и получателей.", size="4", color_scheme="gray"),
+        rx.vstack(rx.foreach(PayPageState.confirmed_items, _confirmed_item), spacing="3", width="100%"),
+        rx.card(
+            rx.vstack(
+                rx.hstack(rx.text("Итого", size="5"), rx.spacer(),
+                          rx.text(PayPageState.confirmed_total_text, size="8", weight="bold", id="confirm-total"),
+                          width="100%", align="center"),
+                rx.text("Квитанция будет отправлена на ", rx.text(PayPageState.receipt_email, as_="span",
+                                                                  weight="bold", id="receipt-email"), size="3"),
+                rx.flex(
+                    rx.button("Назад", size="4", variant="soft", color_scheme="gray", on_click=PayPageState.back,
+                              id="confirm-back", height="56px"),
+                    rx.button("Оплатить", size="4", height="56px", id="confirm-pay", disabled=True,
+                              title="Выбор способа оплаты появится в следующей версии"),
+                    gap="12px",
+                    justify="end",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            width="100%",
+            size="3",
+        ),
+        spacing="4",
+        width="100%",
+    )

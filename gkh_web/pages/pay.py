@@ -1,0 +1,33 @@
+"""``/pay`` — «Оплата жилищно-коммунальных услуг» and «Подтверждение оплаты».
+
+``/pay`` pays the resident's linked accounts; ``/pay?account=N`` pays one account found
+through «Оплатить по другому лицевому счёту», without linking it.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from gkh_web.components.layout import page_frame
+from gkh_web.components.pay_views import confirmation_view, empty_notice, selection_view
+from gkh_web.state.pay import STEP_CONFIRM, PayPageState
+
+
+def pay_page() -> rx.Component:
+    return page_frame(
+        rx.cond(
+            PayPageState.loaded,
+            rx.cond(
+                PayPageState.empty_reason != "",
+                empty_notice(),
+                rx.box(
+                    # Both steps stay mounted: «Назад» finds every tick and typed amount where it was.
+                    rx.box(selection_view(), display=rx.cond(PayPageState.step == STEP_CONFIRM, "none", "block")),
+                    rx.cond(PayPageState.step == STEP_CONFIRM, confirmation_view()),
+                    width="100%",
+                ),
+            ),
+            rx.center(rx.spinner(size="3"), padding_y="80px"),
+        ),
+    )
+

@@ -1,0 +1,216 @@
+"""«Оплата жилищно-коммунальных услуг»: what can be paid, the resident's selection, the confirmation.
+
+Two states, split by how often they change:
+
+* ``PayPageState`` holds the page's rows (accounts, documents, services opened on demand).
+  They are sent once when the page opens.
+* ``PaySelectionState`` holds the selection: the server's copy of every tick and typed
+  amount lives in backend-only vars, and a toggle or an edit sends back only the account
+  sums, the total and the messages — a few hundred bytes however many documents there are.
+  The checkboxes and amount fields in the browser are uncontrolled, so nothing is re-sent
+  to keep them in sync.
+
+Nothing here is the record: «Далее» re-reads every document from the database and
+re-checks ownership, status and amounts (``payment_page.confirm_selection``).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from gkh_web.domain.allocation import DocumentChoice, account_payment_kopecks, check_document_amount
+from gkh_web.domain.money import format_rubles
+from gkh_web.services import payment_page, residents
+from gkh_web.services.accounts import AccessDenied, AccountLookupError
+from gkh_web.services.payment_page import (
+    ConfirmedItem,
+    DocumentServices,
+    PayableAccount,
+    PaymentPage,
+    SelectionError,
+)
+from gkh_web.settings import get_settings
+from gkh_web.state.db import in_transaction
+from gkh_web.state.session import SessionState
+
+STEP_SELECT = "select"
+STEP_CONFIRM = "confirm"
+
+
+class PaySelectionState(rx.State):
+    """The selection: ticks and amounts per document, ticks per account, and the sums."""
+
+    account_sums: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    total_text: str = ""
+    total_kopecks: int = 0
+    can_proceed: bool = False
+    _due: dict[int, int] = {}
+    _account_of: dict[int, int] = {}
+    _selected: dict[int, bool] = {}
+    _amounts: dict[int, int | None] = {}
+    _amount_texts: dict[int, str] = {}
+    _account_selected: dict[int, bool] = {}
+
+    def start(self, page: PaymentPage) -> None:
+        """Defaults from the seed: every account and every payable document selected, amount = due."""
+        self._due, self._account_of, self._selected, self._amounts, self._amount_texts = {}, {}, {}, {}, {}
+        self._account_selected = {account.account_id: True for account in page.accounts}
+        for account in page.accounts:
+            for document in account.documents:
+                if document.selectable:
+                    self._due[document.document_id] = document.due_kopecks
+                    self._account_of[document.document_id] = account.account_id
+                    self._selected[document.document_id] = True
+                    self._amounts[document.document_id] = document.due_kopecks
+                    self._amount_texts[document.document_id] = document.amount_text
+        self.errors, self.notes = {}, {}
+        self._recount()
+
+    def choices(self) -> list[DocumentChoice]:
+        """The selection as the domain sees it: a document counts only if its account is selected too."""
+        return [
+            DocumentChoice(document_id, account_id,
+                           self._selected[document_id] and self._account_selected.get(account_id, False),
+                           self._amounts[document_id])
+            for document_id, account_id in self._account_of.items()
+        ]
+
+    def typed_amounts(self) -> list[tuple[int, str]]:
+        """(document, typed text) of everything selected, for the server-side re-check at «Далее»."""
+        return [(choice.document_id, self._amount_texts[choice.document_id]) for choice in self.choices()
+                if choice.selected]
+
+    def _recount(self) -> None:
+        choices = self.choices()
+        self.account_sums = {
+            str(account_id): format_rubles(account_payment_kopecks(choices, account_id))
+            for account_id in self._account_selected
+        }
+        self.total_kopecks = sum(account_payment_kopecks(choices, account_id)
+                                 for account_id, chosen in self._account_selected.items() if chosen)
+        self.total_text = format_rubles(self.total_kopecks)
+        invalid = any(choice.selected and choice.amount_kopecks is None for choice in choices)
+        self.can_proceed = not invalid and self.total_kopecks > 0
+
+    @rx.event
+    def toggle_document(self, document_id: int, checked: bool):
+        if document_id in self._selected:
+            self._selected[document_id] = bool(checked)
+            self._recount()
+
+    @rx.event
+    def toggle_account(self, account_id: int, checked: bool):
+        if account_id in self._account_selected:
+            self._account_selected[account_id] = bool(checked)
+            self._recount()
+
+    @rx.event
+    def set_amount(self, document_id: int, text: str):
+        if document_id not in self._due:
+            return
+        check = check_document_amount(str(text), due_kopecks=self._due[document_id],
+                                      cap_kopecks=get_settings().max_document_payment_kopecks)
+        self._amount_texts[document_id] = str(text)
+        self._amounts[document_id] = check.kopecks
+        key = str(document_id)
+        self.errors = _with(self.errors, key, check.error)
+        self.notes = _with(self.notes, key, check.note)
+        self._recount()
+
+
+def _with(messages: dict[str, str], key: str, message: str) -> dict[str, str]:
+    """The messages with ``key`` set to ``message`` (or dropped when empty); a small dict either way."""
+    updated = {k: v for k, v in messages.items() if k != key}
+    if message:
+        updated[key] = message
+    return updated
+
+
+class PayPageState(rx.State):
+    """The page's rows and which step is shown."""
+
+    loaded: bool = False
+    accounts: list[PayableAccount] = []
+    empty_reason: str = ""
+    step: str = STEP_SELECT
+    public_mode: bool = False
+    services: dict[str, DocumentServices] = {}
+    shown_services: dict[str, bool] = {}
+    confirmed_items: list[ConfirmedItem] = []
+    confirmed_total_text: str = ""
+    receipt_email: str = ""
+    confirm_error: str = ""
+    _resident_id: int = 0
+    _public_account_id: int = 0
+
+    @rx.event
+    async def open_page(self):
+        session_state = await self.get_state(SessionState)
+        refused = await session_state.require_page_access()
+        if refused:
+            self.loaded = False
+            return refused
+        resident_id = await session_state.current_resident_id()
+        account_param = self.router.url.query_parameters.get("account", "")
+        public_account_id = int(account_param) if account_param.isdigit() else 0
+        if self.loaded and (resident_id, public_account_id) == (self._resident_id, self._public_account_id):
+            return  # on_load again (reconnect): keep the selection and the step
+        try:
+            page, profile = await in_transaction(lambda session: (
+                payment_page.payment_page_for_account(session, public_account_id) if public_account_id
+                else payment_page.payment_page_for_resident(session, resident_id),
+                residents.resident_profile(session, resident_id),
+            ))
+        except AccountLookupError:
+            return rx.redirect("/pay/other", replace=True)
+        self._resident_id, self._public_account_id = resident_id, public_account_id
+        self.public_mode = bool(public_account_id)
+        self.accounts, self.empty_reason = page.accounts, page.empty_reason
+        self.services, self.shown_services = {}, {}
+        self.step, self.confirm_error = STEP_SELECT, ""
+        self.receipt_email = profile.email
+        (await self.get_state(PaySelectionState)).start(page)
+        self.loaded = True
+
+    @rx.event
+    async def toggle_services(self, document_id: int):
+        """The icon next to a document number: its services, read from the database on first open."""
+        key = str(document_id)
+        if self.shown_services.get(key):
+            self.shown_services = {**self.shown_services, key: False}
+            return
+        if key not in self.services:
+            resident_id, public_id = self._resident_id, self._public_account_id
+            try:
+                found = await in_transaction(lambda session: payment_page.document_services(
+                    session, document_id, resident_id=None if public_id else resident_id,
+                    public_account_id=public_id or None))
+            except AccessDenied:
+                return
+            self.services = {**self.services, key: found}
+        self.shown_services = {**self.shown_services, key: True}
+
+    @rx.event
+    async def proceed(self):
+        """«Далее»: the server re-checks everything and shows «Подтверждение оплаты»."""
+        if await (await self.get_state(SessionState)).current_resident_id() != self._resident_id:
+            return rx.redirect("/", replace=True)
+        selection = await self.get_state(PaySelectionState)
+        typed = selection.typed_amounts()
+        resident_id, public_id = self._resident_id, self._public_account_id
+        try:
+            confirmed = await in_transaction(lambda session: payment_page.confirm_selection(
+                session, resident_id=None if public_id else resident_id, public_account_id=public_id or None,
+                choices=typed))
+        except SelectionError as error:
+            self.confirm_error = "; ".join(message for _, message in error.problems)
+            return
+        self.confirmed_items, self.confirmed_total_text = confirmed.items, confirmed.total_text
+        self.confirm_error, self.step = "", STEP_CONFIRM
+
+    @rx.event
+    def back(self):
+        """«Назад»: the selection is exactly as it was (the selection view stayed mounted)."""
+        self.step = STEP_SELECT

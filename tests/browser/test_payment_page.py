@@ -1,0 +1,191 @@
+"""«Оплата жилищно-коммунальных услуг» as the seed describes it, on the demo data."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from gkh_web.domain.money import parse_rubles
+from gkh_web.services.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
+from tests.browser.flows import serious_accessibility_violations, sign_in_to_cabinet
+
+pytestmark = pytest.mark.browser
+LOGIN = {login.key: login for login in DEMO_LOGINS}
+
+
+def kopecks(text: str) -> int:
+    return parse_rubles(text.replace("\u2212", "-"))
+
+
+def _open_payment_page(page: Page, base_url: str, login_key: str = "ivanov") -> None:
+    sign_in_to_cabinet(page, base_url, LOGIN[login_key].phone)
+    page.get_by_role("link", name="Оплатить ЖКУ").click()
+    expect(page.get_by_role("heading", name="Оплата жилищно-коммунальных услуг")).to_be_visible()
+
+
+def _total(page: Page) -> int:
+    return kopecks(page.locator("#payment-total").inner_text())
+
+
+def _account_sum(account) -> int:
+    return kopecks(account.locator(".account-sum").inner_text())
+
+
+def _expect_total(page: Page, value: int) -> None:
+    expect(page.locator("#payment-total")).to_have_text(re.compile(re.escape(_rub(value))))
+
+
+def _rub(value: int) -> str:
+    from gkh_web.domain.money import format_rubles
+    return format_rubles(value)
+
+
+def test_defaults_every_account_selected_and_sums_equal_amounts_due(served_app, kiosk_page, console):
+    page = kiosk_page
+    sign_in_to_cabinet(page, served_app.url, LOGIN["ivanov"].phone)
+    cabinet_total = kopecks(page.locator("#total-due").inner_text())
+    page.get_by_role("link", name="Оплатить ЖКУ").click()
+    accounts = page.locator(".payable-account")
+    expect(accounts).to_have_count(3)
+    sums = []
+    for index in range(3):
+        account = accounts.nth(index)
+        expect(account.locator(".account-check")).to_be_checked()
+        due = kopecks(account.get_by_text("Сумма к оплате").locator("xpath=following-sibling::*[1]").inner_text())
+        assert _account_sum(account) == due
+        sums.append(due)
+    assert _total(page) == sum(sums) == cabinet_total
+    assert console.errors == []
+
+
+def test_unticking_an_account_and_a_document_moves_the_total_exactly(served_app, kiosk_page):
+    page = kiosk_page
+    _open_payment_page(page, served_app.url)
+    total = _total(page)
+    first = page.locator(".payable-account").first
+    first_sum = _account_sum(first)
+    first.locator(".account-check").click()
+    _expect_total(page, total - first_sum)
+    first.locator(".account-check").click()
+    _expect_total(page, total)
+
+    second = page.locator(".payable-account").nth(1)
+    second.locator(".documents-toggle").click()
+    document = second.locator(".payment-document").filter(has=page.locator(".document-amount input")).first
+    amount = kopecks(document.locator(".document-amount input").input_value())
+    account_sum = _account_sum(second)
+    document.locator(".document-check").click()
+    expect(second.locator(".account-sum")).to_have_text(_rub(account_sum - amount))
+    _expect_total(page, total - amount)
+    document.locator(".document-check").click()
+    _expect_total(page, total)
+
+
+def test_services_of_a_document_add_up_to_the_document(served_app, kiosk_page):
+    page = kiosk_page
+    _open_payment_page(page, served_app.url)
+    account = page.locator(".payable-account").first
+    account.locator(".documents-toggle").click()
+    document = account.locator(".payment-document").first
+    document.locator(".services-toggle").click()
+    services = document.locator(".document-services")
+    expect(services).to_be_visible()
+    lines = [kopecks(text) for text in services.locator(".service-to-pay").all_inner_texts()]
+    assert lines, "a document has service lines"
+    text = services.inner_text()
+    lines_total = kopecks(re.search(r"Итого по услугам: ([^\n]+)", text).group(1))
+    document_total = kopecks(re.search(r"Итого к оплате по документу: ([^\n]+)", text).group(1))
+    penalties = kopecks(re.search(r"Пени: ([^\n]+)", text).group(1))
+    balance = re.search(r"(Задолженность|Аванс) на начало периода: ([^\n]+)", text)
+    signed_balance = kopecks(balance.group(2)) * (1 if balance.group(1) == "Задолженность" else -1)
+    assert sum(lines) == lines_total
+    assert lines_total + signed_balance + penalties == document_total
+
+
+def test_amount_typed_the_russian_way_and_bad_amounts(served_app, kiosk_page):
+    page = kiosk_page
+    _open_payment_page(page, served_app.url)
+    account = page.locator(".payable-account").first
+    account.locator(".documents-toggle").click()
+    row = account.locator(".payment-document").filter(has=page.locator(".document-amount input")).first
+    field = row.locator(".document-amount input")
+    before_total, before_amount = _total(page), kopecks(field.input_value())
+    for bad, message in (("abc", "числом"), ("12,345", "двух знаков"), ("0", "больше нуля"),
+                         ("-5", "отрицательной"), ("600000", "Не больше 500 000,00")):
+        field.fill(bad)
+        expect(row.locator(".amount-error")).to_contain_text(message)
+        expect(page.locator("#pay-next")).to_be_disabled()
+        _expect_total(page, before_total - before_amount)
+    field.fill("1 234,5")
+    expect(row.locator(".amount-error")).to_have_count(0)
+    _expect_total(page, before_total - before_amount + 123450)
+    expect(page.locator("#pay-next")).to_be_enabled()
+    page.locator("#pay-next").click()
+    expect(page.get_by_role("heading", name="Подтверждение оплаты")).to_be_visible()
+    expect(page.locator(".confirmed-amount").filter(has_text="1\u00a0234,50\u00a0₽")).to_have_count(1)
+    expect(page.locator("#confirm-total")).to_have_text(_rub(before_total - before_amount + 123450))
+    page.locator("#confirm-back").click()
+    expect(page.get_by_role("heading", name="Оплата жилищно-коммунальных услуг")).to_be_visible()
+    expect(field).to_have_value("1 234,5")
+    _expect_total(page, before_total - before_amount + 123450)
+
+
+def test_confirmation_lists_exactly_the_selection(served_app, kiosk_page):
+    page = kiosk_page
+    _open_payment_page(page, served_app.url)
+    selectable = page.locator(".document-check:not([disabled])").count()
+    total = _total(page)
+    last = page.locator(".payable-account").last
+    last_count = last.locator(".document-check:not([disabled])").count()
+    expected_total = total - _account_sum(last)
+    last.locator(".account-check").click()
+    expect(last.locator(".account-sum")).to_have_text(_rub(0))
+    page.locator("#pay-next").click()
+    expect(page.get_by_role("heading", name="Подтверждение оплаты")).to_be_visible()
+    expect(page.locator(".confirmed-item")).to_have_count(selectable - last_count)
+    expect(page.locator("#confirm-total")).to_have_text(_rub(expected_total))
+    expect(page.locator("#receipt-email")).to_have_text(LOGIN["ivanov"].email)
+    page.locator("#confirm-back").click()
+    expect(page.locator(".payable-account").last.locator(".account-check")).not_to_be_checked()
+    _expect_total(page, expected_total)
+
+
+@pytest.mark.parametrize(("login_key", "reason_id"), [("petrova", "#reason-paid"), ("sidorov", "#reason-no-document")])
+def test_nothing_to_pay_shows_the_notice_with_its_reason(served_app, kiosk_page, login_key, reason_id):
+    _open_payment_page(kiosk_page, served_app.url, login_key)
+    expect(kiosk_page.locator("#no-charges-notice")).to_have_text(
+        "В системе отсутствует информация о неоплаченных начислениях за ЖКУ")
+    expect(kiosk_page.locator(reason_id)).to_contain_text("это ваш случай")
+    expect(kiosk_page.locator(".payable-account")).to_have_count(0)
+
+
+def test_paying_another_account_shows_that_account_alone(served_app, kiosk_page):
+    page = kiosk_page
+    account = DEMO_UNLINKED_ACCOUNTS[0]
+    sign_in_to_cabinet(page, served_app.url, LOGIN["sidorov"].phone)
+    page.get_by_role("link", name="Оплатить по другому лицевому счёту").click()
+    page.locator("#other-identifier").fill(account.izhku)
+    page.get_by_role("button", name="Найти").click()
+    due = kopecks(page.locator(".other-due").inner_text())
+    page.get_by_role("link", name="Перейти к оплате").click()
+    expect(page.locator(".payable-account")).to_have_count(1)
+    expect(page.locator(".payable-account")).to_contain_text(account.number)
+    assert _total(page) == due
+    assert account.payer.split()[0] not in page.content()
+
+
+def test_payment_page_accessibility_and_touch_targets(served_app, kiosk_page):
+    page = kiosk_page
+    _open_payment_page(page, served_app.url)
+    page.locator(".payable-account").first.locator(".documents-toggle").click()
+    violations = serious_accessibility_violations(page)
+    assert not violations, "\n".join(violations)
+    controls = page.evaluate("""() => [...document.querySelectorAll(
+        'main button, main input, main [role=checkbox], main summary, main a')]
+        .filter(e => e.getClientRects().length > 0)
+        .map(e => { const r = e.getBoundingClientRect(); return [e.tagName + ' ' + (e.getAttribute('aria-label') || e.textContent).slice(0, 40), Math.round(r.width), Math.round(r.height)]; })""")
+    assert len(controls) > 10, controls
+    small = [control for control in controls if control[1] < 44 or control[2] < 44]
+    assert small == [], small
