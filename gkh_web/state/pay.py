@@ -209,6 +209,7 @@ class PayPageState(rx.State):
             return
         self.confirmed_items, self.confirmed_total_text = confirmed.items, confirmed.total_text
         self.confirm_error, self.step = "", STEP_CONFIRM
+        return rx.call_script("window.scrollTo(0, 0)")
 
     @rx.event
     def back(self):
