@@ -7,6 +7,7 @@ import reflex as rx
 from gkh_web.components.fields import ERROR_RED
 from gkh_web.components.layout import HEADER_BLUE
 from gkh_web.services.payment_page import ConfirmedItem, PayableAccount, PayableDocument, ServiceChargeLine
+from gkh_web.settings import get_settings
 from gkh_web.state.pay import PayPageState, PaySelectionState
 
 NOTICE = "В системе отсутствует информация о неоплаченных начислениях за ЖКУ"
@@ -178,6 +179,7 @@ def _account_block(account: PayableAccount) -> rx.Component:
 
 
 def selection_view() -> rx.Component:
+    cap = str(get_settings().max_document_payment_kopecks)
     return rx.vstack(
         _back_link(),
         rx.heading("Оплата жилищно-коммунальных услуг", as_="h1", size="7"),
@@ -214,6 +216,7 @@ def selection_view() -> rx.Component:
         ),
         spacing="4",
         width="100%",
+        custom_attrs={"data-payment-cap": cap},  # for assets/pay.js: amounts above it are not counted
     )
 
 

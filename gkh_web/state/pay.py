@@ -66,7 +66,7 @@ class PaySelectionState(rx.State):
                     self._amounts[document.document_id] = document.due_kopecks
                     self._amount_texts[document.document_id] = document.amount_text
         self.errors, self.notes = {}, {}
-        self._recount()
+        self._recount(with_account_sums=True)
 
     def choices(self) -> list[DocumentChoice]:
         """The selection as the domain sees it: a document counts only if its account is selected too."""
@@ -82,12 +82,16 @@ class PaySelectionState(rx.State):
         return [(choice.document_id, self._amount_texts[choice.document_id]) for choice in self.choices()
                 if choice.selected]
 
-    def _recount(self) -> None:
+    def _recount(self, *, with_account_sums: bool = False) -> None:
+        """Recompute after a change. The account sums are sent only when the page opens: after that
+        assets/pay.js repaints them in the browser, so a toggle sends the same few fields whatever
+        the number of accounts and documents."""
         choices = self.choices()
-        self.account_sums = {
-            str(account_id): format_rubles(account_payment_kopecks(choices, account_id))
-            for account_id in self._account_selected
-        }
+        if with_account_sums:
+            self.account_sums = {
+                str(account_id): format_rubles(account_payment_kopecks(choices, account_id))
+                for account_id in self._account_selected
+            }
         self.total_kopecks = sum(account_payment_kopecks(choices, account_id)
                                  for account_id, chosen in self._account_selected.items() if chosen)
         self.total_text = format_rubles(self.total_kopecks)

@@ -112,12 +112,14 @@ def test_amount_typed_the_russian_way_and_bad_amounts(served_app, kiosk_page):
     row = account.locator(".payment-document").filter(has=page.locator(".document-amount input")).first
     field = row.locator(".document-amount input")
     before_total, before_amount = _total(page), kopecks(field.input_value())
+    before_account_sum = _account_sum(account)
     for bad, message in (("abc", "числом"), ("12,345", "двух знаков"), ("0", "больше нуля"),
-                         ("-5", "отрицательной"), ("600000", "Не больше 500 000,00")):
+                         ("-5", "отрицательной"), ("600000", "Не больше 500 000,00"), ("12 34", "числом")):
         field.fill(bad)
         expect(row.locator(".amount-error")).to_contain_text(message)
         expect(page.locator("#pay-next")).to_be_disabled()
         _expect_total(page, before_total - before_amount)
+        expect(account.locator(".account-sum")).to_have_text(_rub(before_account_sum - before_amount))
     field.fill("1 234,5")
     expect(row.locator(".amount-error")).to_have_count(0)
     _expect_total(page, before_total - before_amount + 123450)
