@@ -3,22 +3,13 @@
 import reflex as rx
 
 from gkh_web.components.fields import big_input, field_error, labelled_field
-from gkh_web.services.accounts import HouseChoice, ProviderChoice
+from gkh_web.components.house_picker import house_suggestions
+from gkh_web.services.accounts import ProviderChoice
 from gkh_web.state.link_account import BY_ADDRESS, BY_IDENTIFIER, LinkAccountState
-
-
-SUGGESTION_STYLE = {"justifyContent": "flex-start", "textAlign": "left", "whiteSpace": "normal", "height": "auto",
-                    "paddingTop": "10px", "paddingBottom": "10px"}
 
 
 def _error(field: str) -> rx.Var[str]:
     return LinkAccountState.errors.get(field, "")
-
-
-def _house_suggestion(house: HouseChoice) -> rx.Component:
-    return rx.button(house.label, variant="ghost", size="3", width="100%", type="button",
-                     on_click=LinkAccountState.choose_house(house.house_id), min_height="44px",
-                     class_name="house-suggestion", style=SUGGESTION_STYLE)
 
 
 def _provider_option(provider: ProviderChoice) -> rx.Component:
@@ -44,11 +35,7 @@ def _by_address() -> rx.Component:
                       placeholder="Например: Лесная 12", auto_complete="off"),
             _error("house"), field_id="link-house",
         ),
-        rx.cond(
-            LinkAccountState.houses.length() > 0,
-            rx.card(rx.vstack(rx.foreach(LinkAccountState.houses, _house_suggestion), spacing="0", width="100%"),
-                    width="100%", id="house-suggestions"),
-        ),
+        house_suggestions(LinkAccountState.houses, LinkAccountState.choose_house),
         rx.grid(
             labelled_field(
                 "Квартира (помещение)",

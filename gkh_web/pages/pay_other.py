@@ -5,19 +5,13 @@ import reflex as rx
 from gkh_web.components.buttons import link_button
 from gkh_web.components.fields import big_input, labelled_field
 from gkh_web.components.layout import HEADER_BLUE, page_frame
-from gkh_web.components.link_dialog import SUGGESTION_STYLE
-from gkh_web.services.accounts import HouseChoice, PublicAccountView
+from gkh_web.components.house_picker import house_suggestions
+from gkh_web.services.accounts import PublicAccountView
 from gkh_web.state.pay_other import BY_ADDRESS, BY_IDENTIFIER, PayOtherState
 
 
 def _error(field: str) -> rx.Var[str]:
     return PayOtherState.errors.get(field, "")
-
-
-def _house_suggestion(house: HouseChoice) -> rx.Component:
-    return rx.button(house.label, variant="ghost", size="3", width="100%", type="button",
-                     on_click=PayOtherState.choose_house(house.house_id), min_height="44px",
-                     class_name="house-suggestion", style=SUGGESTION_STYLE)
 
 
 def _search_form() -> rx.Component:
@@ -44,11 +38,7 @@ def _search_form() -> rx.Component:
                               placeholder="Например: Лесная 12"),
                     _error("house"), field_id="other-house",
                 ),
-                rx.cond(
-                    PayOtherState.houses.length() > 0,
-                    rx.card(rx.vstack(rx.foreach(PayOtherState.houses, _house_suggestion), spacing="0",
-                                      width="100%"), width="100%"),
-                ),
+                house_suggestions(PayOtherState.houses, PayOtherState.choose_house),
                 labelled_field(
                     "Номер лицевого счёта",
                     big_input(id="other-account-number", name="account_number", auto_complete="off"),

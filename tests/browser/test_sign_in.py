@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 from gkh_web.services.demo_data import DEMO_LOGINS
 from tests.browser.conftest import BIN, PROJECT_ROOT, open_page
 from tests.browser.flows import (
-    DEMO_PASSWORD,
     accept_agreement_if_asked,
     open_esia_login,
     serious_accessibility_violations,

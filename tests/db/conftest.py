@@ -7,12 +7,16 @@ each test keeps the suite fast while every test still owns its database.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import uuid
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from gkh_web.db.engine import dispose_engines, session_scope
 from gkh_web.db.migrate import upgrade
@@ -92,3 +96,38 @@ def snapshot(url: str) -> dict[str, object]:
         return {"counts": counts, "content_sha256": digest.hexdigest()}
     finally:
         engine.dispose()
+
+
+POSTGRES_URL = os.environ.get("GKH_TEST_POSTGRES_URL")
+"""PostgreSQL for the tests that need it (``.ci/run`` sets it); without it they skip."""
+
+
+@pytest.fixture
+def postgres_connection() -> Iterator[sa.Connection]:
+    """A connection whose search_path is a fresh, empty schema, dropped afterwards."""
+    if not POSTGRES_URL:
+        pytest.skip("GKH_TEST_POSTGRES_URL не задан: проверка на PostgreSQL пропущена")
+    schema = f"gkh_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    engine = sa.create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_session(postgres_connection) -> Iterator[Session]:
+    """The demo set (as of DEMO_AS_OF) migrated and loaded into a fresh PostgreSQL schema."""
+    upgrade(POSTGRES_URL, connection=postgres_connection)
+    postgres_connection.commit()
+    with Session(bind=postgres_connection) as session:
+        load_demo(session, as_of=DEMO_AS_OF)
+        session.commit()
+        yield session

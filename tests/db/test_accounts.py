@@ -8,7 +8,6 @@ here from the documents with plain arithmetic, not with the code under test.
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -63,7 +62,7 @@ from gkh_web.services.demo_data import (
     demo_account_address,
     load_demo,
 )
-from tests.db.conftest import DEMO_AS_OF, snapshot, sqlite_url
+from tests.db.conftest import DEMO_AS_OF, snapshot, sqlite_url  # noqa: F401  (fixtures: postgres_session)
 
 ALREADY_LINKED = "Этот лицевой счёт уже подключён к вашему личному кабинету"
 ADDRESS_MISMATCH = "Адрес не совпадает с адресом лицевого счёта"
@@ -603,34 +602,6 @@ def test_large_cabinet_takes_a_constant_number_of_queries(large_engine):
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------------------
-
-POSTGRES_URL = os.environ.get("GKH_TEST_POSTGRES_URL")
-
-
-@pytest.fixture
-def postgres_session() -> Iterator[Session]:
-    """The demo set in a fresh PostgreSQL schema, dropped afterwards."""
-    if not POSTGRES_URL:
-        pytest.skip("GKH_TEST_POSTGRES_URL не задан: проверка на PostgreSQL пропущена")
-    schema = f"gkh_accounts_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    engine = sa.create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        with engine.connect() as connection:
-            upgrade(POSTGRES_URL, connection=connection)
-            connection.commit()
-        with Session(engine) as session:
-            load_demo(session, as_of=DEMO_AS_OF)
-            session.commit()
-            yield session
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
-
 
 @pytest.mark.postgres
 def test_account_services_on_postgres(postgres_session):

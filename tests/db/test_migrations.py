@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-import uuid
 from datetime import date
 
 import pytest
@@ -20,6 +18,7 @@ from gkh_web.db.engine import get_engine
 from gkh_web.db.migrate import alembic_config, current_revision, head_revision, is_up_to_date, upgrade
 from gkh_web.db.models import PaymentDocument, ServiceLine
 from gkh_web.services.demo_data import load_demo
+from tests.db.conftest import POSTGRES_URL
 
 APP_TABLES = {
     "provider_organisation", "house", "premises", "personal_account", "payment_document",
@@ -75,29 +74,6 @@ def test_gkh_command_line_never_imports_reflex():
     code = "import sys, gkh_web.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'reflex'))"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "[]"
-
-
-POSTGRES_URL = os.environ.get("GKH_TEST_POSTGRES_URL")
-
-
-@pytest.fixture
-def postgres_connection():
-    """A connection whose search_path is a fresh schema, dropped afterwards."""
-    if not POSTGRES_URL:
-        pytest.skip("GKH_TEST_POSTGRES_URL не задан: проверка на PostgreSQL пропущена")
-    schema = f"gkh_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    engine = sa.create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        with engine.connect() as connection:
-            yield connection
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 @pytest.mark.postgres

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import shutil
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -645,34 +643,6 @@ def test_large_page_in_constant_queries_and_compact(large_engine):
 
 
 # --- PostgreSQL -----------------------------------------------------------------------------------------------------
-
-POSTGRES_URL = os.environ.get("GKH_TEST_POSTGRES_URL")
-
-
-@pytest.fixture
-def postgres_session() -> Iterator[Session]:
-    """The demo set in a fresh PostgreSQL schema, dropped afterwards."""
-    if not POSTGRES_URL:
-        pytest.skip("GKH_TEST_POSTGRES_URL не задан: проверка на PostgreSQL пропущена")
-    schema = f"gkh_payment_page_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    engine = sa.create_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        with engine.connect() as connection:
-            upgrade(POSTGRES_URL, connection=connection)
-            connection.commit()
-        with Session(engine) as session:
-            load_demo(session, as_of=DEMO_AS_OF)
-            session.commit()
-            yield session
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
-
 
 @pytest.mark.postgres
 def test_payment_page_on_postgres(postgres_session):
