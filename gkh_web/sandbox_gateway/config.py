@@ -1,0 +1,56 @@
+"""Settings of the sandbox gateway, read from the environment.
+
+Kept apart from ``gkh_web.settings`` on purpose: the sandbox plays a foreign
+service, so it has its own database and credentials the app only knows as a client.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from gkh_web.settings import PROJECT_ROOT
+
+BASE_PATH = "/sandbox-gateway"
+API_PREFIX = f"{BASE_PATH}/api/v3"
+PAGE_PREFIX = f"{BASE_PATH}/pay"
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{PROJECT_ROOT / 'data' / 'sandbox.db'}"
+
+
+@dataclass(frozen=True)
+class SandboxSettings:
+    """Everything the sandbox needs; tests shrink the delays through the environment."""
+
+    database_url: str  # GKH_SANDBOX_DATABASE_URL
+    shop_id: str  # GKH_GATEWAY_SHOP_ID
+    secret: str  # GKH_GATEWAY_SECRET (Basic auth and webhook HMAC)
+    webhook_url: str | None  # GKH_GATEWAY_WEBHOOK_URL; unset = no webhooks
+    slow_seconds: float  # GKH_SANDBOX_SLOW_SECONDS: pause of the «slow» test card
+    idempotence_ttl_seconds: int  # GKH_SANDBOX_IDEMPOTENCE_TTL_SECONDS (24 h)
+    page_ttl_seconds: int  # GKH_SANDBOX_PAGE_TTL_SECONDS: life of a payment page (30 min)
+    webhook_attempts: int  # GKH_SANDBOX_WEBHOOK_ATTEMPTS
+    webhook_backoff_seconds: float  # GKH_SANDBOX_WEBHOOK_BACKOFF_SECONDS between attempts
+    wallet_code: str = "0000"
+    three_ds_code: str = "123456"
+    new_wallet_balance_kopecks: int = 100_000 * 100
+
+
+@lru_cache(maxsize=1)
+def get_sandbox_settings() -> SandboxSettings:
+    """Settings of this process; tests call ``get_sandbox_settings.cache_clear()`` after changing env."""
+    env = os.environ.get
+    return SandboxSettings(
+        database_url=env("GKH_SANDBOX_DATABASE_URL") or _default_database_url(),
+        shop_id=env("GKH_GATEWAY_SHOP_ID") or "sandbox-shop",
+        secret=env("GKH_GATEWAY_SECRET") or "sandbox-secret",
+        webhook_url=env("GKH_GATEWAY_WEBHOOK_URL") or None,
+        slow_seconds=float(env("GKH_SANDBOX_SLOW_SECONDS", "5")),
+        idempotence_ttl_seconds=int(env("GKH_SANDBOX_IDEMPOTENCE_TTL_SECONDS", str(24 * 3600))),
+        page_ttl_seconds=int(env("GKH_SANDBOX_PAGE_TTL_SECONDS", str(30 * 60))),
+        webhook_attempts=int(env("GKH_SANDBOX_WEBHOOK_ATTEMPTS", "3")),
+        webhook_backoff_seconds=float(env("GKH_SANDBOX_WEBHOOK_BACKOFF_SECONDS", "2")),
+    )

@@ -1,0 +1,135 @@
+"""Server-rendered HTML of the hosted payment page (Russian, 1024×768 touch kiosk).
+
+No external assets: one inline stylesheet and a few lines of JS for the card
+brand and the Luhn check while typing (the server checks everything again).
+Every value from the outside goes through ``html.escape``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from gkh_web.sandbox_gateway.amounts import format_rubles_ru
+from gkh_web.sandbox_gateway.config import PAGE_PREFIX
+
+STYLE = """
+*{box-sizing:border-box}body{margin:0;font-family:Arial,Helvetica,sans-serif;background:#eef2f6;color:#1d2b3a}
+.test{background:#c62828;color:#fff;text-align:center;padding:6px;font-weight:bold;letter-spacing:.05em}
+main{max-width:720px;margin:24px auto;background:#fff;border-radius:12px;padding:28px 36px;box-shadow:0 2px 8px #0002}
+h1{font-size:28px;margin:0 0 8px}.sum{font-size:32px;font-weight:bold;margin:8px 0 20px}
+.desc{color:#556;margin-bottom:12px}label{display:block;font-size:20px;margin:14px 0 6px}
+input{width:100%;font-size:26px;padding:14px 16px;border:2px solid #9aa8b8;border-radius:8px}
+input:focus{outline:none;border-color:#0d4cd3}.row{display:flex;gap:16px}.row>div{flex:1}
+button,.btn{display:block;width:100%;font-size:24px;padding:18px;margin-top:22px;border:0;border-radius:8px;
+background:#0d4cd3;color:#fff;text-align:center;text-decoration:none;cursor:pointer}
+.btn.secondary,button.secondary{background:#e3e9f2;color:#0d4cd3}
+.error{background:#fdecea;color:#b3261e;padding:12px 16px;border-radius:8px;font-size:20px;margin:12px 0}
+.info{background:#e8f1fd;padding:12px 16px;border-radius:8px;font-size:20px;margin:12px 0}
+.hint{font-size:16px;color:#667;margin-top:4px}#brand{font-weight:bold;color:#0d4cd3;min-height:1.2em}
+"""
+
+CARD_JS = """
+(function(){var n=document.getElementById('card_number'),b=document.getElementById('brand'),
+c=document.getElementById('cvc');if(!n)return;
+function brand(d){if(/^220[0-4]/.test(d))return'МИР';if(/^4/.test(d))return'Visa';
+if(/^(5[1-5]|2(2[2-9]|[3-6]|7[01]|720))/.test(d))return'Mastercard';if(/^3[47]/.test(d))return'American Express';
+if(/^35(2[89]|[3-8])/.test(d))return'JCB';if(/^62/.test(d))return'UnionPay';if(/^(5[06-9]|6)/.test(d))return'Maestro';return'';}
+function luhn(d){var s=0;for(var i=0;i<d.length;i++){var x=+d[d.length-1-i];if(i%2){x*=2;if(x>9)x-=9;}s+=x;}return s%10===0;}
+n.addEventListener('input',function(){var d=n.value.replace(/\\D/g,'').slice(0,19);
+n.value=d.replace(/(.{4})/g,'$1 ').trim();var br=brand(d);c.maxLength=br==='American Express'?4:3;
+var msg=br;if(d.length>=12&&!luhn(d))msg=(br?br+' — ':'')+'проверьте номер карты: в нём опечатка';b.textContent=msg;});
+var e=document.getElementById('expiry');e&&e.addEventListener('input',function(){var d=e.value.replace(/\\D/g,'').slice(0,4);
+e.value=d.length>2?d.slice(0,2)+'/'+d.slice(2):d;});
+document.querySelectorAll('form').forEach(function(f){f.addEventListener('submit',function(){
+f.querySelectorAll('button').forEach(function(x){x.disabled=true;});});});})();
+"""
+
+
+def layout(title: str, body: str) -> str:
+    """A whole page: the red «ТЕСТОВЫЙ РЕЖИМ» strip says no real money moves."""
+    return (f'<!doctype html><html lang="ru"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width,initial-scale=1">'
+            f'<title>{escape(title)}</title><style>{STYLE}</style></head><body>'
+            f'<div class="test">ТЕСТОВЫЙ РЕЖИМ — песочница, деньги не списываются</div>'
+            f'<main>{body}</main><script>{CARD_JS}</script></body></html>')
+
+
+def _header(row) -> str:
+    desc = f'<div class="desc">{escape(row.description)}</div>' if row.description else ""
+    return f"<h1>Оплата</h1>{desc}<div class=\"sum\">{format_rubles_ru(row.amount_kopecks)}</div>"
+
+
+def _error(message: str | None) -> str:
+    return f'<div class="error" role="alert">{escape(message)}</div>' if message else ""
+
+
+def _info(message: str | None) -> str:
+    return f'<div class="info">{escape(message)}</div>' if message else ""
+
+
+def _cancel_form(token: str) -> str:
+    return (f'<form method="post" action="{PAGE_PREFIX}/{escape(token)}/cancel">'
+            f'<button class="secondary" type="submit">Отменить оплату</button></form>')
+
+
+def choose_page(row, token: str) -> str:
+    """No method was fixed at creation: the payer picks one."""
+    base = f"{PAGE_PREFIX}/{escape(token)}"
+    return layout("Выбор способа оплаты", _header(row) + "<p style=\"font-size:20px\">Выберите способ оплаты</p>"
+                  f'<a class="btn" href="{base}?method=bank_card">Банковская карта</a>'
+                  f'<a class="btn" href="{base}?method=wallet">Кошелёк «Виртуальный мир»</a>' + _cancel_form(token))
+
+
+def card_page(row, token: str, error: str | None = None) -> str:
+    """Card number, ММ/ГГ, CVC, holder; the number is never echoed back after an error."""
+    form = (f'<form method="post" action="{PAGE_PREFIX}/{escape(token)}/card" autocomplete="off">'
+            '<label for="card_number">Номер карты</label>'
+            '<input id="card_number" name="card_number" inputmode="numeric" autocomplete="off" '
+            'placeholder="0000 0000 0000 0000" maxlength="23" required><div id="brand" aria-live="polite"></div>'
+            '<div class="row"><div><label for="expiry">Срок действия</label>'
+            '<input id="expiry" name="expiry" inputmode="numeric" placeholder="ММ/ГГ" maxlength="5" required></div>'
+            '<div><label for="cvc">CVC/CVV</label><input id="cvc" name="cvc" type="password" inputmode="numeric" '
+            'maxlength="4" required></div></div>'
+            '<label for="holder">Имя владельца (необязательно)</label>'
+            '<input id="holder" name="holder" autocomplete="off" placeholder="IVAN IVANOV">'
+            '<div class="hint">Песочница принимает только тестовые карты</div>'
+            '<button type="submit">Оплатить</button></form>')
+    return layout("Оплата банковской картой", _header(row) + _error(error) + form + _cancel_form(token))
+
+
+def wallet_page(row, token: str, *, phone: str = "", error: str | None = None, info: str | None = None,
+                offer_register: bool = False) -> str:
+    """Phone and one-time code; a phone without a wallet can open one here."""
+    base = f"{PAGE_PREFIX}/{escape(token)}"
+    register = (f'<form method="post" action="{base}/wallet/register"><input type="hidden" name="phone" '
+                f'value="{escape(phone)}"><button class="secondary" type="submit">Создать кошелёк '
+                f'на этот номер</button></form>') if offer_register else ""
+    form = (f'<form method="post" action="{base}/wallet"><label for="phone">Номер телефона</label>'
+            f'<input id="phone" name="phone" type="tel" inputmode="tel" placeholder="+7 900 000-00-00" '
+            f'value="{escape(phone)}" required><label for="code">Код из СМС</label>'
+            '<input id="code" name="code" inputmode="numeric" maxlength="6" required>'
+            '<div class="hint">В песочнице код всегда 0000</div><button type="submit">Оплатить</button></form>')
+    return layout("Оплата кошельком «Виртуальный мир»",
+                  _header(row) + "<p style=\"font-size:20px\">Кошелёк «Виртуальный мир»</p>"
+                  + _error(error) + _info(info) + form + register + _cancel_form(token))
+
+
+def challenge_page(row, token: str, error: str | None = None) -> str:
+    """The issuer's 3-D Secure step: a code sent «by SMS» (in the sandbox 123456)."""
+    form = (f'<form method="post" action="{PAGE_PREFIX}/{escape(token)}/3ds">'
+            '<label for="code">Код подтверждения из СМС</label>'
+            '<input id="code" name="code" inputmode="numeric" maxlength="6" autofocus required>'
+            '<div class="hint">В песочнице верный код — 123456, любой другой отклоняет платёж</div>'
+            '<button type="submit">Подтвердить</button></form>')
+    return layout("Подтверждение платежа 3-D Secure",
+                  "<h1>Подтверждение платежа</h1><p style=\"font-size:20px\">Банк просит подтвердить оплату "
+                  f"{format_rubles_ru(row.amount_kopecks)}</p>" + _error(error) + form)
+
+
+def gone_page(return_url: str | None = None) -> str:
+    """The token was used or has expired: nothing can be paid from this page again."""
+    back = f'<a class="btn" href="{escape(return_url)}">Вернуться в приложение</a>' if return_url else ""
+    return layout("Страница оплаты недействительна",
+                  "<h1>Страница оплаты больше не действительна</h1><p style=\"font-size:20px\">"
+                  "Платёж уже обработан или время на оплату истекло. Повторная оплата с этой страницы "
+                  "невозможна.</p>" + back)

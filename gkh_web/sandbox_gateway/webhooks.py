@@ -1,0 +1,98 @@
+"""Signed notifications about final payment statuses, sent in the background.
+
+The hosted page must answer the payer at once, so delivery runs in an asyncio
+task; a failed delivery is written to ``sandbox_webhook_delivery`` and never
+raised — the app is expected to poll ``GET payments/{id}`` anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+
+import httpx
+from starlette.concurrency import run_in_threadpool
+
+from gkh_web.sandbox_gateway import store
+from gkh_web.sandbox_gateway.config import get_sandbox_settings
+from gkh_web.sandbox_gateway.objects import payment_object
+from gkh_web.sandbox_gateway.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_webhook
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = httpx.Timeout(connect=3.0, read=5.0, write=5.0, pool=3.0)
+EVENTS = {"succeeded": "payment.succeeded", "canceled": "payment.canceled",
+          "waiting_for_capture": "payment.waiting_for_capture"}
+
+_transport: httpx.AsyncBaseTransport | None = None
+_tasks: set[asyncio.Task] = set()
+
+
+def use_transport(transport: httpx.AsyncBaseTransport | None) -> None:
+    """Tests hand in an ``httpx.MockTransport`` or ``ASGITransport`` receiver; None = real network."""
+    global _transport
+    _transport = transport
+
+
+def notification_body(payment_id: str) -> tuple[str, bytes] | None:
+    """The event name and JSON body for the payment's current status (None if not notifiable)."""
+    row = store.get_payment(payment_id)
+    event = EVENTS.get(row.status) if row else None
+    if event is None:
+        return None
+    body = {"type": "notification", "event": event, "object": payment_object(row)}
+    return event, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def schedule(payment_id: str, copies: int) -> None:
+    """Send ``copies`` notifications in the background (0 for the «no webhook» card)."""
+    if copies <= 0 or not get_sandbox_settings().webhook_url:
+        return
+    task = asyncio.get_running_loop().create_task(_send_copies(payment_id, copies))
+    _tasks.add(task)
+    task.add_done_callback(_tasks.discard)
+
+
+async def wait_for_deliveries() -> None:
+    """Wait until every scheduled delivery has finished (for tests and shutdown)."""
+    while _tasks:
+        await asyncio.gather(*list(_tasks), return_exceptions=True)
+
+
+async def _send_copies(payment_id: str, copies: int) -> None:
+    try:
+        prepared = await run_in_threadpool(notification_body, payment_id)
+        if prepared is None:
+            return
+        for _ in range(copies):
+            await _deliver(payment_id, *prepared)
+    except Exception:  # noqa: BLE001 — a background task must never die loudly
+        log.exception("sandbox webhook for %s failed", payment_id)
+
+
+async def _deliver(payment_id: str, event: str, body: bytes) -> None:
+    """Up to N attempts with a pause between; each attempt is signed afresh."""
+    settings = get_sandbox_settings()
+    delivery_id = await run_in_threadpool(store.new_delivery, payment_id, event)
+    async with httpx.AsyncClient(transport=_transport, timeout=TIMEOUT, trust_env=False) as client:
+        for attempt in range(settings.webhook_attempts):
+            if attempt:
+                await asyncio.sleep(settings.webhook_backoff_seconds * attempt)
+            status, error = await _post(client, settings.webhook_url, body, settings.secret)
+            await run_in_threadpool(store.record_attempt, delivery_id, status, error)
+            if status is not None and 200 <= status < 300:
+                return
+    log.warning("sandbox webhook %s for %s not delivered", event, payment_id)
+
+
+async def _post(client: httpx.AsyncClient, url: str, body: bytes, secret: str) -> tuple[int | None, str | None]:
+    timestamp = int(time.time())
+    headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: str(timestamp),
+               SIGNATURE_HEADER: sign_webhook(body, timestamp, secret)}
+    try:
+        response = await client.post(url, content=body, headers=headers)
+    except httpx.HTTPError as error:
+        return None, f"{type(error).__name__}: {error}"
+    return response.status_code, None if response.is_success else f"HTTP {response.status_code}"
