@@ -111,7 +111,7 @@ def wallet_page(row, token: str, *, phone: str = "", error: str | None = None, i
             '<div class="hint">В песочнице код всегда 0000</div><button type="submit">Оплатить</button></form>')
     return layout("Оплата кошельком «Виртуальный мир»",
                   _header(row) + "<p style=\"font-size:20px\">Кошелёк «Виртуальный мир»</p>"
-                  + _error(error) + _info(info) + form + register + _cancel_form(token))
+                  + _error(error) + register + _info(info) + form + _cancel_form(token))
 
 
 def challenge_page(row, token: str, error: str | None = None) -> str:
