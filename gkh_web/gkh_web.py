@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from gkh_web.esia.api import build_api
+from gkh_web.api import build_api
 from gkh_web.pages.agreement import agreement_page
 from gkh_web.pages.auth_callback import auth_callback_page
 from gkh_web.pages.cabinet import cabinet_page

@@ -45,6 +45,7 @@ def _offline_reflex_env(database_url: str) -> dict[str, str]:
         REFLEX_SSR="false",
         NPM_CONFIG_REGISTRY=registry,
         GKH_DATABASE_URL=database_url,
+        GKH_SANDBOX_DATABASE_URL=database_url.replace("gkh.db", "sandbox.db"),
     )
     env.pop("PYTEST_CURRENT_TEST", None)
     return env
