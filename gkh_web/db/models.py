@@ -15,7 +15,7 @@ hand-written SQL fix cannot store a service line that does not add up.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -44,7 +44,7 @@ DOCUMENT_STATUSES = ("issued", "withdrawn")
 
 def utc_now() -> datetime:
     """Timestamps are stored in UTC; the UI converts them to Moscow time."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -56,8 +56,8 @@ def as_utc(moment: datetime) -> datetime:
     sides through here.
     """
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -312,3 +312,105 @@ class ResidentSession(SQLModel, table=True):
     last_seen_at: datetime = aware_datetime_field(default_factory=utc_now)
     ended_at: datetime | None = aware_datetime_field(default=None)
     end_reason: str | None = Field(default=None, max_length=20)
+
+
+# --- Payments (issue 5) ----------------------------------------------------------------------------
+
+PAYMENT_STATUSES = ("created", "submitted", "awaiting_customer", "succeeded", "failed", "canceled", "expired")
+"""Mirror of ``domain.payment_states.STATUSES`` (the transition table lives there)."""
+
+PAYMENT_METHODS = ("card", "wallet")
+"""Банковская карта / кошелёк; NULL until the resident chooses."""
+
+PAYMENT_EVENT_SOURCES = ("app", "gateway", "webhook", "reconciler")
+
+
+class Payment(SQLModel, table=True):
+    """One attempt of a resident to pay one or more payment documents through a gateway.
+
+    The row and its ``idempotency_key`` are written before the first HTTP call;
+    every retry of the create request sends the same key. ``status`` changes
+    only through ``services.payments.transition`` (which also writes
+    ``payment_event``). No card number or CVC is ever stored: only the brand and
+    the last four digits the gateway reports.
+    """
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        sa.CheckConstraint(_one_of("status", PAYMENT_STATUSES), name="status_allowed"),
+        sa.CheckConstraint(f"method IS NULL OR {_one_of('method', PAYMENT_METHODS)}", name="method_allowed"),
+        sa.CheckConstraint("amount_kopecks > 0", name="amount_positive"),
+        sa.CheckConstraint("card_last4 IS NULL OR length(card_last4) = 4", name="card_last4_length"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(max_length=32, unique=True)
+    """uuid4 hex: sent to the gateway as ``metadata.payment_id`` and usable in return URLs (not guessable)."""
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    idempotency_key: str = Field(max_length=64, unique=True)
+    gateway: str = Field(max_length=30)
+    gateway_payment_id: str | None = Field(default=None, max_length=64, unique=True)
+    status: str = Field(max_length=20, index=True)
+    method: str | None = Field(default=None, max_length=10)
+    amount_kopecks: int = kopecks_field()
+    description: str = Field(max_length=128)
+    return_url: str | None = Field(default=None, max_length=2000)
+    """Kept so that a replayed create sends exactly the same body."""
+    confirmation_url: str | None = Field(default=None, max_length=2000)
+    card_brand: str | None = Field(default=None, max_length=30)
+    card_last4: str | None = Field(default=None, max_length=4)
+    receipt_email: str | None = Field(default=None, max_length=255)
+    failure_reason: str | None = Field(default=None, max_length=64)
+    needs_review: bool = Field(default=False)
+    """Set when the gateway contradicted us (amount mismatch, success after a local failure)."""
+    created_at: datetime = aware_datetime_field(default_factory=utc_now)
+    updated_at: datetime = aware_datetime_field(default_factory=utc_now)
+    finished_at: datetime | None = aware_datetime_field(default=None)
+
+    @property
+    def number(self) -> str:
+        """Public number for the resident: «П-000123»."""
+        return f"П-{self.id:06d}"
+
+
+class PaymentItem(SQLModel, table=True):
+    """One payment document inside a payment, with the amount paid for it.
+
+    ``open`` is 1 while the payment is unfinished and NULL once it is final; the
+    UNIQUE (payment_document_id, open) constraint lets the database refuse a
+    second unfinished payment of the same document (NULLs never collide, on
+    SQLite and PostgreSQL alike).
+    """
+
+    __tablename__ = "payment_item"
+    __table_args__ = (
+        sa.UniqueConstraint("payment_document_id", "open", name="uq_payment_item_document_open"),
+        sa.UniqueConstraint("payment_id", "payment_document_id", name="uq_payment_item_payment_document"),
+        sa.CheckConstraint("open IS NULL OR open = 1", name="open_one_or_null"),
+        sa.CheckConstraint("amount_kopecks > 0", name="amount_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="payment.id", ondelete="CASCADE")
+    """Indexed by the (payment_id, payment_document_id) unique constraint."""
+    payment_document_id: int = Field(foreign_key="payment_document.id")
+    """Indexed by the (payment_document_id, open) unique constraint."""
+    personal_account_id: int = Field(foreign_key="personal_account.id", index=True)
+    amount_kopecks: int = kopecks_field()
+    open: int | None = Field(default=1)
+
+
+class PaymentEvent(SQLModel, table=True):
+    """Append-only log of every status change of a payment (and of the ignored gateway contradictions)."""
+
+    __tablename__ = "payment_event"
+    __table_args__ = (sa.CheckConstraint(_one_of("source", PAYMENT_EVENT_SOURCES), name="source_allowed"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="payment.id", ondelete="CASCADE", index=True)
+    at: datetime = aware_datetime_field(default_factory=utc_now)
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str = Field(max_length=20)
+    source: str = Field(max_length=20)
+    detail: str | None = Field(default=None, sa_type=sa.Text)
+    """JSON text; never card data, never credentials."""

@@ -60,6 +60,7 @@ from sqlmodel import Session, col, select
 from gkh_web.db.models import (
     House,
     PaymentDocument,
+    PaymentItem,
     PersonalAccount,
     Premises,
     ProviderOrganisation,
@@ -268,12 +269,17 @@ class SelectionError(ValueError):
 def documents_with_payment_in_progress(session: Session, document_ids: Collection[int]) -> set[int]:
     """Ids among ``document_ids`` that have a payment started but not finished.
 
-    Issue 5 backs this with the payment table (one query); until then no
-    payment can be in progress and the set is empty. Such documents are shown
+    One query on ``payment_item.open`` (1 while the payment is unfinished,
+    NULL once it is final; see ``services.payments``). Such documents are shown
     «Платёж в обработке» and cannot be selected.
     """
-    del session, document_ids
-    return set()
+    ids = sorted(set(document_ids))
+    if not ids:
+        return set()
+    return set(session.exec(
+        select(PaymentItem.payment_document_id)
+        .where(col(PaymentItem.payment_document_id).in_(ids), PaymentItem.open == 1)
+    ).all())
 
 
 # --- Building the page ---------------------------------------------------------------------------

@@ -15,7 +15,13 @@ from sqlmodel import Session, SQLModel, func, select
 
 from gkh_web.db import esia_models, models  # noqa: F401  (register every table)
 from gkh_web.db.engine import get_engine
-from gkh_web.db.migrate import alembic_config, current_revision, head_revision, is_up_to_date, upgrade
+from gkh_web.db.migrate import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    is_up_to_date,
+    upgrade,
+)
 from gkh_web.db.models import PaymentDocument, ServiceLine
 from gkh_web.services.demo_data import load_demo
 from tests.db.conftest import POSTGRES_URL
@@ -24,6 +30,7 @@ APP_TABLES = {
     "provider_organisation", "house", "premises", "personal_account", "payment_document",
     "service_line", "resident", "resident_account_link", "esia_user",
     "esia_authorization_code", "esia_access_token", "esia_login_throttle", "resident_session",
+    "payment", "payment_item", "payment_event",
 }
 
 
@@ -38,7 +45,7 @@ def test_upgrade_builds_the_model_schema_on_empty_sqlite(empty_db):
 
     upgrade(empty_db)
 
-    assert current_revision(empty_db) == head_revision() == "0002_sign_in"
+    assert current_revision(empty_db) == head_revision() == "0003_payments"
     assert is_up_to_date(empty_db)
     engine = sa.create_engine(empty_db)
     with engine.connect() as connection:

@@ -1,0 +1,163 @@
+"""The local state machine of a payment (pure: no database, no HTTP).
+
+::
+
+    CREATED ──▶ SUBMITTED ──▶ AWAITING_CUSTOMER ──▶ SUCCEEDED
+       │            │               │          └──▶ FAILED | CANCELED | EXPIRED
+       │            ├──▶ SUCCEEDED | FAILED | CANCELED | EXPIRED   (gateway answered at once,
+       │            │                                                or the reconciler found out)
+       └──▶ CANCELED | EXPIRED | FAILED  (no gateway call was ever made)
+
+* ``CREATED``: the row and its idempotency key exist, no HTTP call yet.
+* ``SUBMITTED``: the create request was (maybe) sent; the answer is unknown.
+  A payment stays here after a timeout, a 5xx or a crash; the reconciler
+  re-sends the create with the *same* key and so learns the outcome.
+* ``AWAITING_CUSTOMER``: the gateway created the payment and gave the payer
+  page; the payer has not finished.
+* Final: ``SUCCEEDED``, ``FAILED`` (declined / refused by the gateway),
+  ``CANCELED`` (by the payer or by us), ``EXPIRED`` (the payer never finished).
+
+Rules: no edge leaves ``SUCCEEDED`` (success is never downgraded); the only
+edge out of a final failure is the audited *correction* to ``SUCCEEDED`` when
+the gateway says the money was taken after all (the gateway is the source of
+truth for money). A repeat of the current status is a no-op, not an edge.
+"""
+
+from __future__ import annotations
+
+CREATED = "created"
+SUBMITTED = "submitted"
+AWAITING_CUSTOMER = "awaiting_customer"
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+CANCELED = "canceled"
+EXPIRED = "expired"
+
+STATUSES: tuple[str, ...] = (CREATED, SUBMITTED, AWAITING_CUSTOMER, SUCCEEDED, FAILED, CANCELED, EXPIRED)
+FINAL_STATUSES: frozenset[str] = frozenset({SUCCEEDED, FAILED, CANCELED, EXPIRED})
+UNFINISHED_STATUSES: tuple[str, ...] = (CREATED, SUBMITTED, AWAITING_CUSTOMER)
+FAILURE_STATUSES: frozenset[str] = frozenset({FAILED, CANCELED, EXPIRED})
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    CREATED: frozenset({SUBMITTED, FAILED, CANCELED, EXPIRED}),
+    SUBMITTED: frozenset({AWAITING_CUSTOMER, SUCCEEDED, FAILED, CANCELED, EXPIRED}),
+    AWAITING_CUSTOMER: frozenset({SUCCEEDED, FAILED, CANCELED, EXPIRED}),
+    SUCCEEDED: frozenset(),
+    # Correction only: the gateway reports the money was taken after we gave up.
+    FAILED: frozenset({SUCCEEDED}),
+    CANCELED: frozenset({SUCCEEDED}),
+    EXPIRED: frozenset({SUCCEEDED}),
+}
+"""Allowed edges ``from → {to}``; everything else (including ``SUCCEEDED → *``) is illegal."""
+
+
+class IllegalTransition(ValueError):
+    """An edge that is not in ``TRANSITIONS``."""
+
+    def __init__(self, from_status: str, to_status: str) -> None:
+        super().__init__(f"illegal payment transition {from_status} → {to_status}")
+        self.from_status = from_status
+        self.to_status = to_status
+
+
+def is_final(status: str) -> bool:
+    """True for SUCCEEDED, FAILED, CANCELED and EXPIRED."""
+    _require_known(status)
+    return status in FINAL_STATUSES
+
+
+def can_transition(from_status: str, to_status: str) -> bool:
+    """True when ``from → to`` is an edge of the table (a repeat of the same status is not an edge)."""
+    _require_known(from_status)
+    _require_known(to_status)
+    return to_status in TRANSITIONS[from_status]
+
+
+def is_correction(from_status: str, to_status: str) -> bool:
+    """The audited edge from a final failure to SUCCEEDED."""
+    return from_status in FAILURE_STATUSES and to_status == SUCCEEDED
+
+
+def check_transition(from_status: str, to_status: str) -> None:
+    """Raise IllegalTransition unless ``from → to`` is allowed."""
+    if not can_transition(from_status, to_status):
+        raise IllegalTransition(from_status, to_status)
+
+
+def _require_known(status: str) -> None:
+    if status not in TRANSITIONS:
+        raise ValueError(f"unknown payment status {status!r}")
+
+
+# --- Gateway statuses (YooKassa-shaped) ----------------------------------------------------------
+
+GATEWAY_PENDING = "pending"
+GATEWAY_WAITING_FOR_CAPTURE = "waiting_for_capture"
+GATEWAY_SUCCEEDED = "succeeded"
+GATEWAY_CANCELED = "canceled"
+GATEWAY_STATUSES = (GATEWAY_PENDING, GATEWAY_WAITING_FOR_CAPTURE, GATEWAY_SUCCEEDED, GATEWAY_CANCELED)
+
+EXPIRY_REASONS = frozenset({"expired_on_confirmation", "expired_on_capture"})
+CANCEL_REASONS = frozenset({"canceled_by_merchant", "canceled_by_payer", "permission_revoked"})
+
+
+def status_from_gateway(gateway_status: str, cancellation_reason: str | None = None) -> str:
+    """Our status for a gateway status; ValueError for a status we do not know (no transition then).
+
+    ``pending`` and ``waiting_for_capture`` (one-stage payments are captured by
+    the gateway itself) mean the payer's page is open or the money is on its way;
+    ``canceled`` splits by reason into EXPIRED, CANCELED or FAILED.
+    """
+    if gateway_status in (GATEWAY_PENDING, GATEWAY_WAITING_FOR_CAPTURE):
+        return AWAITING_CUSTOMER
+    if gateway_status == GATEWAY_SUCCEEDED:
+        return SUCCEEDED
+    if gateway_status == GATEWAY_CANCELED:
+        if cancellation_reason in EXPIRY_REASONS:
+            return EXPIRED
+        if cancellation_reason in CANCEL_REASONS:
+            return CANCELED
+        return FAILED
+    raise ValueError(f"unknown gateway status {gateway_status!r}")
+
+
+# --- Texts for residents ---------------------------------------------------------------------------
+
+STATUS_TEXTS: dict[str, str] = {
+    CREATED: "Платёж создан — ожидает отправки",
+    SUBMITTED: "Платёж обрабатывается — не оплачивайте повторно",
+    AWAITING_CUSTOMER: "Ожидает оплаты на странице банка — не оплачивайте повторно",
+    SUCCEEDED: "Оплачено",
+    FAILED: "Платёж отклонён",
+    CANCELED: "Платёж отменён",
+    EXPIRED: "Время на оплату истекло",
+}
+
+REASON_TEXTS: dict[str, str] = {
+    "insufficient_funds": "Отклонено банком: недостаточно средств",
+    "card_expired": "Отклонено банком: истёк срок действия карты",
+    "3d_secure_failed": "Не пройдено подтверждение платежа (3-D Secure)",
+    "general_decline": "Отклонено банком без объяснения причин",
+    "call_issuer": "Отклонено банком: обратитесь в банк, выпустивший карту",
+    "invalid_card_number": "Неверный номер карты",
+    "invalid_csc": "Неверный код CVC/CVV",
+    "issuer_unavailable": "Банк, выпустивший карту, недоступен — попробуйте позже",
+    "payment_method_limit_exceeded": "Превышен лимит платежей по карте или кошельку",
+    "payment_method_restricted": "Операции по карте или кошельку ограничены",
+    "country_forbidden": "Оплата картой этой страны невозможна",
+    "fraud_suspected": "Платёж заблокирован из-за подозрения в мошенничестве",
+    "expired_on_confirmation": "Время на оплату истекло — оплата не была завершена",
+    "expired_on_capture": "Время на подтверждение платежа истекло",
+    "canceled_by_merchant": "Платёж отменён",
+    "canceled_by_payer": "Вы отменили платёж",
+    "permission_revoked": "Разрешение на списание отозвано",
+    "internal_timeout": "Технический сбой у платёжного сервиса — попробуйте ещё раз",
+    "gateway_rejected": "Платёжный сервис отклонил платёж — попробуйте ещё раз",
+}
+
+
+def status_text(status: str, failure_reason: str | None = None) -> str:
+    """What the resident reads about a payment: the reason for a failure when known."""
+    if status in FAILURE_STATUSES and failure_reason:
+        return REASON_TEXTS.get(failure_reason, STATUS_TEXTS[status])
+    return STATUS_TEXTS[status]

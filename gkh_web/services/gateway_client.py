@@ -1,0 +1,257 @@
+"""The payment gateway as the app sees it: a protocol and its YooKassa-shaped HTTP client.
+
+The embedded sandbox (``/sandbox-gateway/api/v3``) and a real YooKassa shop
+answer the same REST calls, so one client serves both:
+
+* ``POST /payments`` with ``Idempotence-Key`` creates a payment; the same key
+  with the same body replays the original answer (that is how a lost answer
+  is recovered: ``find_by_idempotency_key`` sends the create again);
+* ``GET /payments/{id}`` reads it; ``POST /payments/{id}/cancel`` cancels it.
+
+Errors come in two kinds, and the difference matters for money:
+
+* ``GatewayUnavailable`` — timeout, refused connection, 5xx, 202, an answer
+  we cannot parse: **the outcome is unknown**, the payment may exist; retry
+  later with the same key, never assume "no money taken";
+* ``GatewayRejected`` — a 4xx (except 409 "in progress" and 429): the gateway
+  definitely did not do it.
+
+Amounts travel as ``"1234.56"`` strings built from integer kopecks with
+``divmod``; no float is involved anywhere. Credentials travel only in the
+Basic auth header, which is never logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+
+from gkh_web.domain.payment_states import GATEWAY_STATUSES
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_SECONDS = 3.0
+READ_TIMEOUT_SECONDS = 15.0
+OVERALL_TIMEOUT_SECONDS = 25.0
+METHOD_TYPES = {"card": "bank_card", "wallet": "yoo_money"}
+"""Our method → YooKassa ``payment_method_data.type``; no method lets the gateway page offer all."""
+_VALUE = re.compile(r"^(\d{1,12})\.(\d{2})$")
+_KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+class GatewayError(Exception):
+    """Base class; ``str()`` is for the log, never shown to residents."""
+
+
+class GatewayUnavailable(GatewayError):
+    """No usable answer: the request may or may not have had its effect."""
+
+
+class GatewayRejected(GatewayError):
+    """The gateway answered 4xx: it did not (and will not) do what was asked."""
+
+    def __init__(self, status_code: int, code: str = "", description: str = "") -> None:
+        super().__init__(f"gateway rejected the request: {status_code} {code} {description}".strip())
+        self.status_code = status_code
+        self.code = code
+        self.description = description
+
+
+@dataclass(frozen=True)
+class GatewayPayment:
+    """The gateway's view of one payment (only what the app needs; never the card number)."""
+
+    id: str
+    status: str
+    """pending | waiting_for_capture | succeeded | canceled."""
+    amount_kopecks: int
+    confirmation_url: str | None = None
+    cancellation_reason: str | None = None
+    card_brand: str | None = None
+    last4: str | None = None
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+class PaymentGateway(Protocol):
+    """What ``services.payments`` needs from a gateway."""
+
+    name: str
+
+    async def create(
+        self, idempotency_key: str, amount_kopecks: int, description: str, return_url: str,
+        method: str | None, metadata: Mapping[str, str],
+    ) -> GatewayPayment: ...
+
+    async def get(self, gateway_payment_id: str) -> GatewayPayment: ...
+
+    async def find_by_idempotency_key(
+        self, idempotency_key: str, amount_kopecks: int, description: str, return_url: str,
+        method: str | None, metadata: Mapping[str, str],
+    ) -> GatewayPayment: ...
+
+    async def cancel(self, gateway_payment_id: str, idempotency_key: str) -> GatewayPayment: ...
+
+
+def kopecks_to_value(kopecks: int) -> str:
+    """12345 → "123.45" (integer arithmetic only)."""
+    if not isinstance(kopecks, int) or isinstance(kopecks, bool) or kopecks <= 0:
+        raise ValueError("amount must be a positive integer number of kopecks")
+    rubles, rest = divmod(kopecks, 100)
+    return f"{rubles}.{rest:02d}"
+
+
+def value_to_kopecks(value: object) -> int:
+    """"123.45" → 12345; anything else (numbers, more digits, negatives) is ValueError."""
+    if not isinstance(value, str):
+        raise ValueError("amount value must be a string")  # noqa: TRY004  (one error kind for bad answers)
+    match = _VALUE.match(value)
+    if match is None:
+        raise ValueError(f"unusable amount value {value!r}")
+    return int(match.group(1)) * 100 + int(match.group(2))
+
+
+def create_body(
+    amount_kopecks: int, description: str, return_url: str, method: str | None, metadata: Mapping[str, str]
+) -> dict[str, Any]:
+    """The JSON of ``POST /payments`` (one-stage: ``capture: true``)."""
+    body: dict[str, Any] = {
+        "amount": {"value": kopecks_to_value(amount_kopecks), "currency": "RUB"},
+        "capture": True,
+        "confirmation": {"type": "redirect", "return_url": return_url},
+        "description": description[:128],
+        "metadata": dict(metadata),
+    }
+    if method is not None:
+        body["payment_method_data"] = {"type": METHOD_TYPES[method]}
+    return body
+
+
+def parse_payment(payload: object) -> GatewayPayment:
+    """A payment object of the gateway's answer; ValueError for anything we cannot rely on."""
+    if not isinstance(payload, dict):
+        raise ValueError("payment is not a JSON object")  # noqa: TRY004  (one error kind for bad answers)
+    payment_id, status = payload.get("id"), payload.get("status")
+    if not isinstance(payment_id, str) or not payment_id or len(payment_id) > 64:
+        raise ValueError("payment without a usable id")
+    if status not in GATEWAY_STATUSES:
+        raise ValueError(f"unknown payment status {status!r}")
+    amount = payload.get("amount")
+    if not isinstance(amount, dict) or amount.get("currency") != "RUB":
+        raise ValueError("payment without a RUB amount")
+    kopecks = value_to_kopecks(amount.get("value"))
+    confirmation = payload.get("confirmation")
+    url = confirmation.get("confirmation_url") if isinstance(confirmation, dict) else None
+    details = payload.get("cancellation_details")
+    reason = details.get("reason") if isinstance(details, dict) else None
+    method = payload.get("payment_method")
+    card = method.get("card") if isinstance(method, dict) else None
+    brand = last4 = None
+    if isinstance(card, dict):
+        brand = card.get("card_type") if isinstance(card.get("card_type"), str) else None
+        last4 = card.get("last4") if isinstance(card.get("last4"), str) and len(card["last4"]) == 4 else None
+    metadata = payload.get("metadata")
+    return GatewayPayment(
+        id=payment_id, status=status, amount_kopecks=kopecks,
+        confirmation_url=url if isinstance(url, str) else None,
+        cancellation_reason=reason if isinstance(reason, str) else None,
+        card_brand=brand[:30] if brand else None, last4=last4 if last4 and last4.isdigit() else None,
+        metadata={str(k): str(v) for k, v in metadata.items()} if isinstance(metadata, dict) else {},
+    )
+
+
+class HttpGateway:
+    """``PaymentGateway`` over HTTP (httpx), YooKassa API v3 shape.
+
+    ``base_url`` ends with ``/api/v3`` (e.g. ``http://localhost:8000/sandbox-gateway/api/v3``).
+    Every phase has an explicit ``httpx.Timeout`` and each call an overall
+    ``asyncio.timeout``; ``transport`` lets tests plug in ``httpx.MockTransport``.
+    """
+
+    def __init__(
+        self, base_url: str, shop_id: str, secret_key: str, *, name: str = "sandbox",
+        read_timeout_seconds: float = READ_TIMEOUT_SECONDS, connect_timeout_seconds: float = CONNECT_TIMEOUT_SECONDS,
+        overall_timeout_seconds: float = OVERALL_TIMEOUT_SECONDS, transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.name = name
+        self._base_url = base_url.rstrip("/")
+        self._auth = httpx.BasicAuth(shop_id, secret_key)
+        self._timeout = httpx.Timeout(read_timeout_seconds, connect=connect_timeout_seconds)
+        self._overall = overall_timeout_seconds
+        self._transport = transport
+
+    def __repr__(self) -> str:  # never show the secret
+        return f"HttpGateway(name={self.name!r}, base_url={self._base_url!r})"
+
+    async def create(
+        self, idempotency_key: str, amount_kopecks: int, description: str, return_url: str,
+        method: str | None, metadata: Mapping[str, str],
+    ) -> GatewayPayment:
+        body = create_body(amount_kopecks, description, return_url, method, metadata)
+        return await self._call("POST", "/payments", body, idempotency_key)
+
+    async def find_by_idempotency_key(
+        self, idempotency_key: str, amount_kopecks: int, description: str, return_url: str,
+        method: str | None, metadata: Mapping[str, str],
+    ) -> GatewayPayment:
+        """Send the same create again with the same key: the gateway replays the original (or creates it once)."""
+        return await self.create(idempotency_key, amount_kopecks, description, return_url, method, metadata)
+
+    async def get(self, gateway_payment_id: str) -> GatewayPayment:
+        return await self._call("GET", f"/payments/{_path_id(gateway_payment_id)}", None, None)
+
+    async def cancel(self, gateway_payment_id: str, idempotency_key: str) -> GatewayPayment:
+        return await self._call("POST", f"/payments/{_path_id(gateway_payment_id)}/cancel", {}, idempotency_key)
+
+    async def _call(
+        self, method: str, path: str, body: dict[str, Any] | None, idempotency_key: str | None
+    ) -> GatewayPayment:
+        headers = {}
+        if idempotency_key is not None:
+            if not _KEY.match(idempotency_key):
+                raise ValueError("unusable idempotency key")
+            headers["Idempotence-Key"] = idempotency_key
+        try:
+            async with asyncio.timeout(self._overall):
+                async with httpx.AsyncClient(
+                    base_url=self._base_url, auth=self._auth, timeout=self._timeout, transport=self._transport,
+                    trust_env=False,
+                ) as client:
+                    response = await client.request(method, self._base_url + path, json=body, headers=headers)
+        except TimeoutError:
+            raise GatewayUnavailable(f"{method} {path}: no answer within {self._overall} s") from None
+        except httpx.HTTPError as error:
+            raise GatewayUnavailable(f"{method} {path}: {error.__class__.__name__}") from None
+        return _payment_from(response, f"{method} {path}")
+
+
+def _path_id(gateway_payment_id: str) -> str:
+    if not re.match(r"^[A-Za-z0-9_-]{1,64}$", gateway_payment_id):
+        raise ValueError("unusable gateway payment id")
+    return gateway_payment_id
+
+
+def _payment_from(response: httpx.Response, what: str) -> GatewayPayment:
+    status = response.status_code
+    if status in (409, 429):  # the same key still in progress / too many requests: try again later
+        raise GatewayUnavailable(f"{what}: answered {status}")
+    if 400 <= status < 500:
+        code = description = ""
+        try:
+            payload = response.json()
+            if isinstance(payload, dict):
+                code, description = str(payload.get("code", "")), str(payload.get("description", ""))[:200]
+        except ValueError:
+            pass
+        raise GatewayRejected(status, code, description)
+    if status != 200:
+        raise GatewayUnavailable(f"{what}: answered {status}")
+    try:
+        return parse_payment(response.json())
+    except ValueError as problem:
+        raise GatewayUnavailable(f"{what}: unusable answer ({problem})") from None

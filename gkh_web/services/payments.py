@@ -1,0 +1,572 @@
+"""Payments of ЖКУ: create, send to the gateway, follow up, and show «Мои платежи».
+
+The database is the record of intent, the gateway the record of money:
+
+1. ``create_payment`` — one transaction: the selection is re-checked by
+   ``payment_page.confirm_selection`` (amounts come from the database), then
+   the payment with its idempotency key, its items and a first event are
+   written. UNIQUE (payment_document_id, open) on ``payment_item`` refuses a
+   second unfinished payment of a document (``DocumentBeingPaid``).
+2. ``start_payment`` — CREATED → SUBMITTED (commit), then the HTTP create with
+   the stored key (no transaction open), then the answer is recorded in a
+   second transaction. An unknown outcome leaves SUBMITTED for the reconciler.
+3. ``reconcile`` — asks the gateway about payments stuck in SUBMITTED or
+   AWAITING_CUSTOMER (replaying the create with the same key when the gateway
+   id was never learned), expires what the payer abandoned.
+4. ``apply_webhook`` — a verified notification moves the payment like 3 does.
+
+Every status change goes through ``transition``: it checks the table of
+``domain.payment_states``, moves the status with a compare-and-set UPDATE,
+appends ``payment_event``, clears the items' ``open`` marker on a final status
+and, on success, adds the items to ``payment_document.paid_kopecks`` — all in
+the caller's transaction. Success is never downgraded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from gkh_web.db.engine import session_scope
+from gkh_web.db.models import (
+    Payment,
+    PaymentDocument,
+    PaymentEvent,
+    PaymentItem,
+    PersonalAccount,
+    as_utc,
+    utc_now,
+)
+from gkh_web.domain import payment_states as ps
+from gkh_web.domain.dates import format_period
+from gkh_web.domain.money import format_rubles
+from gkh_web.services import payment_page
+from gkh_web.services.gateway_client import (
+    GatewayPayment,
+    GatewayRejected,
+    GatewayUnavailable,
+    PaymentGateway,
+    parse_payment,
+)
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "DocumentBeingPaid", "PaymentItemView", "PaymentNotFound", "PaymentRecord", "PaymentView", "ReconcileReport",
+    "StartResult", "apply_gateway_payment", "apply_webhook", "create_payment", "payments_of_resident",
+    "reconcile", "start_payment", "transition",
+]
+
+MSG_DOCUMENT_BEING_PAID = "Этот документ уже оплачивается — дождитесь результата"
+MSG_PAYMENT_NOT_FOUND = "Платёж не найден"
+DESCRIPTION_PREFIX = "Оплата ЖКУ"
+EXPIRE_AFTER_SECONDS = 30 * 60
+"""How long the payer has on the gateway page before the reconciler cancels the payment."""
+MOSCOW = ZoneInfo("Europe/Moscow")
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+
+class DocumentBeingPaid(Exception):
+    """A document of the selection already has an unfinished payment (no personal data in the message)."""
+
+    def __init__(self, document_ids: Iterable[int] = ()) -> None:
+        super().__init__(MSG_DOCUMENT_BEING_PAID)
+        self.document_ids = sorted(document_ids)
+
+    def __str__(self) -> str:
+        return MSG_DOCUMENT_BEING_PAID
+
+
+class PaymentNotFound(LookupError):
+    def __str__(self) -> str:
+        return MSG_PAYMENT_NOT_FOUND
+
+
+@dataclass(frozen=True)
+class PaymentRecord:
+    """A payment as plain data (safe to keep after the session closed)."""
+
+    id: int
+    public_id: str
+    number: str
+    resident_id: int
+    status: str
+    amount_kopecks: int
+    idempotency_key: str
+    gateway: str
+    gateway_payment_id: str | None
+    confirmation_url: str | None
+    method: str | None
+    failure_reason: str | None
+    needs_review: bool
+
+
+def _record(payment: Payment) -> PaymentRecord:
+    return PaymentRecord(
+        id=payment.id, public_id=payment.public_id, number=payment.number, resident_id=payment.resident_id,
+        status=payment.status, amount_kopecks=payment.amount_kopecks, idempotency_key=payment.idempotency_key,
+        gateway=payment.gateway, gateway_payment_id=payment.gateway_payment_id,
+        confirmation_url=payment.confirmation_url, method=payment.method, failure_reason=payment.failure_reason,
+        needs_review=payment.needs_review,
+    )
+
+
+# --- Create -----------------------------------------------------------------------------------------
+
+
+def _is_open_conflict(error: sa.exc.IntegrityError) -> bool:
+    text = str(error.orig).lower()
+    return "uq_payment_item_document_open" in text or (
+        "payment_item.payment_document_id" in text and "payment_item.open" in text
+    )
+
+
+def create_payment(
+    session: Session, *, resident_id: int, choices: Iterable[tuple[int, str]], public_account_id: int | None = None,
+    receipt_email: str | None, gateway_name: str, method: str | None = None, return_url: str | None = None,
+    now: datetime | None = None,
+) -> PaymentRecord:
+    """Re-check the selection and write the payment (CREATED), its items and its first event; commit.
+
+    ``choices`` are (document id, amount as typed), as for
+    ``payment_page.confirm_selection``, which runs again here so that every
+    amount comes from the database. Raises SelectionError / AccessDenied from
+    there, and DocumentBeingPaid when a document already has an unfinished
+    payment (also when a concurrent create won the race: the database refuses
+    the second one and this session is rolled back).
+    """
+    if method is not None and method not in ("card", "wallet"):
+        raise ValueError("unknown payment method")
+    try:
+        selection = payment_page.confirm_selection(
+            session, resident_id=resident_id, public_account_id=public_account_id, choices=list(choices),
+        )
+    except payment_page.SelectionError as error:
+        busy = [document_id for document_id, message in error.problems if message == payment_page.MSG_IN_PROGRESS]
+        if busy:
+            raise DocumentBeingPaid(busy) from None
+        raise
+    moment = now or utc_now()
+    numbers = ", ".join(item.document_number for item in selection.items)
+    payment = Payment(
+        public_id=uuid.uuid4().hex, resident_id=resident_id, idempotency_key=uuid.uuid4().hex,
+        gateway=gateway_name, status=ps.CREATED, method=method, amount_kopecks=selection.total_kopecks,
+        description=f"{DESCRIPTION_PREFIX}: {numbers}"[:128], return_url=return_url, receipt_email=receipt_email,
+        created_at=moment, updated_at=moment,
+    )
+    try:
+        session.add(payment)
+        session.flush()
+        for item in sorted(selection.items, key=lambda item: item.document_id):  # a fixed lock order
+            session.add(PaymentItem(
+                payment_id=payment.id, payment_document_id=item.document_id, personal_account_id=item.account_id,
+                amount_kopecks=item.amount_kopecks, open=1,
+            ))
+        session.flush()
+        _event(session, payment.id, None, ps.CREATED, "app", {"items": len(selection.items)}, moment)
+        session.commit()
+    except sa.exc.IntegrityError as error:
+        session.rollback()
+        if _is_open_conflict(error):
+            raise DocumentBeingPaid(item.document_id for item in selection.items) from None
+        raise
+    return _record(payment)
+
+
+def _event(
+    session: Session, payment_id: int, from_status: str | None, to_status: str, source: str,
+    detail: Mapping[str, Any] | None, at: datetime,
+) -> None:
+    session.add(PaymentEvent(
+        payment_id=payment_id, at=at, from_status=from_status, to_status=to_status, source=source,
+        detail=json.dumps(dict(detail), ensure_ascii=False, sort_keys=True) if detail else None,
+    ))
+
+
+# --- The one status writer ------------------------------------------------------------------------------
+
+
+def _load(session: Session, payment_id: int, *, lock: bool = True) -> Payment:
+    query = select(Payment).where(Payment.id == payment_id).execution_options(populate_existing=True)
+    if lock:
+        query = query.with_for_update()
+    payment = session.exec(query).first()
+    if payment is None:
+        raise PaymentNotFound(payment_id)
+    return payment
+
+
+def transition(
+    session: Session, payment_id: int, to_status: str, *, source: str, detail: Mapping[str, Any] | None = None,
+    gateway_payment_id: str | None = None, confirmation_url: str | None = None, card_brand: str | None = None,
+    card_last4: str | None = None, failure_reason: str | None = None, now: datetime | None = None,
+) -> bool:
+    """Move the payment to ``to_status``; True if it moved, False for a repeat of the current status.
+
+    Raises IllegalTransition for an edge outside ``payment_states.TRANSITIONS``
+    (nothing is written then). In the caller's transaction (the caller commits):
+    compare-and-set UPDATE of the status (a concurrent writer that moved it
+    first makes this call re-read and decide again), one ``payment_event``,
+    ``open`` cleared on the items when the new status is final, and on
+    SUCCEEDED the items' amounts added to ``payment_document.paid_kopecks``.
+    A success reached from a final failure (the gateway says the money was
+    taken after all) is a correction: allowed, audited, ``needs_review`` set.
+    """
+    moment = now or utc_now()
+    for _attempt in range(3):
+        payment = _load(session, payment_id)
+        current = payment.status
+        if current == to_status:
+            _fill_details(payment, gateway_payment_id, confirmation_url, card_brand, card_last4, moment)
+            session.flush()
+            return False
+        ps.check_transition(current, to_status)
+        correction = ps.is_correction(current, to_status)
+        values: dict[str, Any] = {"status": to_status, "updated_at": moment}
+        if ps.is_final(to_status):
+            values["finished_at"] = moment
+        if failure_reason is not None and to_status in ps.FAILURE_STATUSES:
+            values["failure_reason"] = failure_reason[:64]
+        if correction:
+            values["needs_review"] = True
+        moved = session.execute(
+            sa.update(Payment).where(Payment.id == payment_id, Payment.status == current).values(**values)
+        ).rowcount
+        if moved != 1:
+            continue  # someone else moved it in between: read again and decide again
+        payment = _load(session, payment_id)
+        _fill_details(payment, gateway_payment_id, confirmation_url, card_brand, card_last4, moment)
+        event_detail = dict(detail or {})
+        if correction:
+            event_detail["correction"] = True
+        if failure_reason is not None:
+            event_detail.setdefault("reason", failure_reason)
+        _event(session, payment_id, current, to_status, source, event_detail, moment)
+        if ps.is_final(to_status):
+            session.execute(sa.update(PaymentItem).where(PaymentItem.payment_id == payment_id).values(open=None))
+        if to_status == ps.SUCCEEDED:
+            _settle(session, payment_id)
+        session.flush()
+        return True
+    raise RuntimeError(f"payment {payment_id} keeps changing under us")
+
+
+def _fill_details(
+    payment: Payment, gateway_payment_id: str | None, confirmation_url: str | None, card_brand: str | None,
+    card_last4: str | None, moment: datetime,
+) -> None:
+    """Record what the gateway told us; a gateway id once learned never changes."""
+    changed = False
+    if gateway_payment_id is not None and payment.gateway_payment_id is None:
+        payment.gateway_payment_id, changed = gateway_payment_id, True
+    if confirmation_url is not None and payment.confirmation_url != confirmation_url and not ps.is_final(payment.status):
+        payment.confirmation_url, changed = confirmation_url, True
+    if card_brand is not None and payment.card_brand is None:
+        payment.card_brand, changed = card_brand[:30], True
+    if card_last4 is not None and payment.card_last4 is None and len(card_last4) == 4 and card_last4.isdigit():
+        payment.card_last4, changed = card_last4, True
+    if changed:
+        payment.updated_at = moment
+
+
+def _settle(session: Session, payment_id: int) -> None:
+    """paid_kopecks += item amount for every document of the payment (in document id order)."""
+    items = session.exec(
+        select(PaymentItem).where(PaymentItem.payment_id == payment_id).order_by(col(PaymentItem.payment_document_id))
+    ).all()
+    for item in items:
+        session.execute(
+            sa.update(PaymentDocument).where(PaymentDocument.id == item.payment_document_id)
+            .values(paid_kopecks=PaymentDocument.paid_kopecks + item.amount_kopecks)
+        )
+
+
+def _review(session: Session, payment: Payment, source: str, note: str, moment: datetime) -> None:
+    """Flag a contradiction for a human and log it as an event without a status change."""
+    payment.needs_review = True
+    payment.updated_at = moment
+    _event(session, payment.id, payment.status, payment.status, source, {"review": note}, moment)
+    session.flush()
+
+
+def apply_gateway_payment(
+    session: Session, payment_id: int, gp: GatewayPayment, *, source: str, now: datetime | None = None,
+) -> bool:
+    """Bring the local payment in line with the gateway's view of it; True if the status moved.
+
+    Checks first that it is our payment (same gateway id once known, same
+    amount); a contradiction is flagged for review and changes nothing. A
+    gateway status that would move us backwards (a late ``pending``, a
+    ``canceled`` after success) is ignored: the gateway itself never goes back,
+    so it is an old message.
+    """
+    moment = now or utc_now()
+    payment = _load(session, payment_id)
+    if payment.gateway_payment_id is not None and payment.gateway_payment_id != gp.id:
+        _review(session, payment, source, f"gateway id mismatch: {gp.id}", moment)
+        return False
+    if gp.amount_kopecks != payment.amount_kopecks:
+        _review(session, payment, source, f"gateway amount {gp.amount_kopecks} != {payment.amount_kopecks}", moment)
+        return False
+    target = ps.status_from_gateway(gp.status, gp.cancellation_reason)
+    details = {"gateway_payment_id": gp.id, "confirmation_url": gp.confirmation_url, "card_brand": gp.card_brand,
+               "card_last4": gp.last4}
+    if target != payment.status and not ps.can_transition(payment.status, target):
+        log.info("payment %s: gateway says %s while we are %s; ignored", payment_id, gp.status, payment.status)
+        transition(session, payment_id, payment.status, source=source, now=moment, **details)
+        return False
+    return transition(
+        session, payment_id, target, source=source, now=moment, failure_reason=gp.cancellation_reason,
+        detail={"gateway_status": gp.status}, **details,
+    )
+
+
+# --- Sending to the gateway -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartResult:
+    """What the payment page does next: go to ``confirmation_url``, wait, or show the final status."""
+
+    status: str
+    confirmation_url: str | None
+    message: str
+
+
+def _metadata(payment: Payment) -> dict[str, str]:
+    return {"payment_id": payment.public_id}
+
+
+async def start_payment(
+    payment_id: int, gateway: PaymentGateway, return_url: str, *,
+    session_factory: SessionFactory = session_scope, now: datetime | None = None,
+) -> StartResult:
+    """Send a CREATED payment to the gateway; no transaction is open during the HTTP call.
+
+    T1: CREATED → SUBMITTED (and the return URL) committed. HTTP create with the
+    stored idempotency key. T2: the answer applied (usually AWAITING_CUSTOMER
+    with the page URL). GatewayUnavailable leaves SUBMITTED: the reconciler
+    replays the create with the same key. GatewayRejected → FAILED. A payment
+    not in CREATED is not sent again: the result reflects its current state.
+    """
+    with session_factory() as session:
+        payment = _load(session, payment_id)
+        if payment.status != ps.CREATED:
+            return _start_result(payment)
+        payment.return_url = payment.return_url or return_url
+        transition(session, payment_id, ps.SUBMITTED, source="app", now=now)
+        request = (payment.idempotency_key, payment.amount_kopecks, payment.description, payment.return_url,
+                   payment.method, _metadata(payment))
+        session.commit()
+    try:
+        gp = await gateway.create(*request)
+    except GatewayUnavailable as error:
+        log.warning("payment %s: gateway create outcome unknown: %s", payment_id, error)
+        with session_factory() as session:
+            return _start_result(_load(session, payment_id, lock=False))
+    except GatewayRejected as error:
+        with session_factory() as session:
+            transition(session, payment_id, ps.FAILED, source="gateway", failure_reason="gateway_rejected",
+                       detail={"http_status": error.status_code, "code": error.code}, now=now)
+            session.commit()
+            return _start_result(_load(session, payment_id, lock=False))
+    with session_factory() as session:
+        apply_gateway_payment(session, payment_id, gp, source="gateway", now=now)
+        session.commit()
+        return _start_result(_load(session, payment_id, lock=False))
+
+
+def _start_result(payment: Payment) -> StartResult:
+    url = payment.confirmation_url if payment.status == ps.AWAITING_CUSTOMER else None
+    return StartResult(payment.status, url, ps.status_text(payment.status, payment.failure_reason))
+
+
+# --- Webhooks -----------------------------------------------------------------------------------------------
+
+
+def apply_webhook(session: Session, body: Mapping[str, Any], *, verified: bool, now: datetime | None = None) -> str:
+    """Apply a gateway notification (``{"event": "payment.succeeded", "object": {...}}``); commit.
+
+    Only a notification whose signature the caller verified is applied.
+    Returns what happened, for the log: "unverified", "malformed", "unknown"
+    (a payment that is not ours: answered 200 and dropped), "applied" or
+    "ignored" (a duplicate or an old message: the state machine keeps the
+    newer state). Duplicates and reordering are therefore harmless.
+    """
+    if not verified:
+        return "unverified"
+    if not isinstance(body, Mapping):
+        return "malformed"
+    try:
+        gp = parse_payment(body.get("object"))
+    except ValueError:
+        return "malformed"
+    payment = session.exec(select(Payment).where(Payment.gateway_payment_id == gp.id)).first()
+    if payment is None and gp.metadata.get("payment_id"):
+        payment = session.exec(select(Payment).where(Payment.public_id == gp.metadata["payment_id"])).first()
+    if payment is None:
+        log.warning("webhook for an unknown gateway payment %s ignored", gp.id)
+        return "unknown"
+    moved = apply_gateway_payment(session, payment.id, gp, source="webhook", now=now)
+    session.commit()
+    return "applied" if moved else "ignored"
+
+
+# --- Reconciler -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReconcileReport:
+    checked: int = 0
+    changed: int = 0
+    unavailable: int = 0
+    expired: int = 0
+
+
+async def reconcile(
+    session_factory: SessionFactory, gateway: PaymentGateway, *, now: datetime, stale_after_seconds: int,
+    expire_after_seconds: int = EXPIRE_AFTER_SECONDS,
+) -> ReconcileReport:
+    """Finish what was left open: safe to run repeatedly and from several workers at once.
+
+    * CREATED older than the payer deadline: never sent, so EXPIRED locally.
+    * SUBMITTED / AWAITING_CUSTOMER not updated for ``stale_after_seconds``: ask
+      the gateway — by id, or by replaying the create with the same key when
+      the id was never recorded — and apply the answer.
+    * Still pending after ``expire_after_seconds`` since creation: cancel at the
+      gateway and apply what it says (money taken meanwhile → SUCCEEDED).
+    Gateway trouble changes nothing; the next run tries again.
+    """
+    report = ReconcileReport()
+    stale_before = now - timedelta(seconds=stale_after_seconds)
+    deadline = now - timedelta(seconds=expire_after_seconds)
+    with session_factory() as session:
+        abandoned = session.exec(
+            select(Payment.id).where(Payment.status == ps.CREATED, col(Payment.created_at) <= deadline)
+        ).all()
+        for payment_id in abandoned:
+            if transition(session, payment_id, ps.EXPIRED, source="reconciler", now=now,
+                          failure_reason="expired_on_confirmation", detail={"note": "never sent"}):
+                report.expired += 1
+        session.commit()
+        pending = [
+            (payment.id, payment.gateway_payment_id, payment.idempotency_key, payment.amount_kopecks,
+             payment.description, payment.return_url or "", payment.method, _metadata(payment),
+             as_utc(payment.created_at) <= deadline)
+            for payment in session.exec(
+                select(Payment)
+                .where(col(Payment.status).in_([ps.SUBMITTED, ps.AWAITING_CUSTOMER]))
+                .where(col(Payment.updated_at) <= stale_before)
+                .order_by(col(Payment.id))
+            ).all()
+        ]
+    for payment_id, gateway_id, key, amount, description, return_url, method, metadata, overdue in pending:
+        report.checked += 1
+        try:
+            if gateway_id is not None:
+                gp = await gateway.get(gateway_id)
+            else:
+                gp = await gateway.find_by_idempotency_key(key, amount, description, return_url, method, metadata)
+            if overdue and ps.status_from_gateway(gp.status) == ps.AWAITING_CUSTOMER:
+                try:
+                    gp = await gateway.cancel(gp.id, f"{key}-cancel")
+                except GatewayRejected:
+                    log.info("payment %s: gateway cannot cancel it yet; polling on", payment_id)
+        except GatewayUnavailable as error:
+            log.warning("payment %s: gateway unavailable during reconcile: %s", payment_id, error)
+            report.unavailable += 1
+            continue
+        except GatewayRejected as error:
+            if gateway_id is None:  # the gateway refuses the create itself: it never existed there
+                with session_factory() as session:
+                    if transition(session, payment_id, ps.FAILED, source="reconciler", now=now,
+                                  failure_reason="gateway_rejected", detail={"http_status": error.status_code}):
+                        report.changed += 1
+                    session.commit()
+            else:
+                log.error("payment %s: gateway refuses to show it: %s", payment_id, error)
+                report.unavailable += 1
+            continue
+        with session_factory() as session:
+            if overdue and gp.status == "canceled" and gp.cancellation_reason == "canceled_by_merchant":
+                gp = dataclasses.replace(gp, cancellation_reason="expired_on_confirmation")
+            moved = apply_gateway_payment(session, payment_id, gp, source="reconciler", now=now)
+            session.commit()
+        if moved:
+            report.changed += 1
+            if gp.status == "canceled" and overdue:
+                report.expired += 1
+    return report
+
+
+# --- «Мои платежи» --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentItemView:
+    document_number: str
+    period_text: str
+    account_number: str
+    amount_text: str
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    number: str
+    public_id: str
+    created_text: str
+    """«25.11.2026 18:05» (Moscow time)."""
+    amount_kopecks: int
+    amount_text: str
+    status: str
+    status_text: str
+    in_progress: bool
+    card_text: str
+    """«VISA •••• 4242» or ""."""
+    items: list[PaymentItemView]
+
+
+def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50) -> list[PaymentView]:
+    """The resident's payments, newest first (two queries)."""
+    payments = session.exec(
+        select(Payment).where(Payment.resident_id == resident_id)
+        .order_by(col(Payment.created_at).desc(), col(Payment.id).desc()).limit(limit)
+    ).all()
+    if not payments:
+        return []
+    rows = session.exec(
+        select(PaymentItem, PaymentDocument, PersonalAccount)
+        .join(PaymentDocument, col(PaymentDocument.id) == PaymentItem.payment_document_id)
+        .join(PersonalAccount, col(PersonalAccount.id) == PaymentItem.personal_account_id)
+        .where(col(PaymentItem.payment_id).in_([payment.id for payment in payments]))
+        .order_by(col(PaymentItem.id))
+    ).all()
+    items: dict[int, list[PaymentItemView]] = {}
+    for item, document, account in rows:
+        items.setdefault(item.payment_id, []).append(PaymentItemView(
+            document_number=document.number, period_text=format_period(document.period_year, document.period_month),
+            account_number=account.number, amount_text=format_rubles(item.amount_kopecks),
+        ))
+    return [
+        PaymentView(
+            number=payment.number, public_id=payment.public_id,
+            created_text=as_utc(payment.created_at).astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M"),
+            amount_kopecks=payment.amount_kopecks, amount_text=format_rubles(payment.amount_kopecks),
+            status=payment.status, status_text=ps.status_text(payment.status, payment.failure_reason),
+            in_progress=not ps.is_final(payment.status),
+            card_text=f"{payment.card_brand or 'Карта'} •••• {payment.card_last4}" if payment.card_last4 else "",
+            items=items.get(payment.id, []),
+        )
+        for payment in payments
+    ]
