@@ -42,7 +42,7 @@ OVERALL_TIMEOUT_SECONDS = 25.0
 METHOD_TYPES = {"card": "bank_card", "wallet": "yoo_money"}
 """Our method → YooKassa ``payment_method_data.type``; no method lets the gateway page offer all."""
 _VALUE = re.compile(r"^(\d{1,12})\.(\d{2})$")
-_KEY = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+_KEY = re.compile(r"^[A-Za-z0-9_:-]{1,64}$")
 
 
 class GatewayError(Exception):
