@@ -8,12 +8,17 @@ from gkh_web.pages.auth_callback import auth_callback_page
 from gkh_web.pages.cabinet import cabinet_page
 from gkh_web.pages.esia_login import esia_login_page
 from gkh_web.pages.pay import pay_page
+from gkh_web.pages.pay_result import pay_result_page
+from gkh_web.pages.payment_history import payment_history_page
 from gkh_web.pages.pay_other import pay_other_page
 from gkh_web.pages.start import start_page
 from gkh_web.state.agreement import AgreementState
 from gkh_web.state.cabinet import CabinetState
 from gkh_web.state.esia_login import EsiaLoginState
 from gkh_web.state.pay import PayPageState
+from gkh_web.state.pay_result import PaymentResultState
+from gkh_web.state.payment_history import PaymentHistoryState
+from gkh_web.state.reconciler import reconcile_payments_forever
 from gkh_web.state.pay_other import PayOtherState
 from gkh_web.state.session import SessionState
 
@@ -37,3 +42,8 @@ app.add_page(pay_other_page, route="/pay/other", title="Оплата по дру
              on_load=PayOtherState.open_page)
 app.add_page(pay_page, route="/pay", title="Оплата жилищно-коммунальных услуг — ГИС ЖКХ",
              on_load=PayPageState.open_page)
+app.add_page(pay_result_page, route="/pay/result", title="Результат оплаты — ГИС ЖКХ",
+             on_load=PaymentResultState.open_page)
+app.add_page(payment_history_page, route="/payments", title="Мои платежи — ГИС ЖКХ",
+             on_load=PaymentHistoryState.open_page)
+app.register_lifespan_task(reconcile_payments_forever)

@@ -50,6 +50,18 @@ class Settings:
     kiosk_countdown_seconds: int
     """Countdown in «Вы ещё здесь?» before a full reset (``GKH_KIOSK_COUNTDOWN_SECONDS``)."""
 
+    gateway_name: str
+    """Name recorded on each payment (``GKH_GATEWAY_NAME``, default ``sandbox``)."""
+
+    gateway_url: str | None
+    """Base URL of a YooKassa-shaped gateway API (``GKH_GATEWAY_URL``); unset = the embedded sandbox."""
+
+    gateway_shop_id: str
+    """Shop id for the gateway (``GKH_GATEWAY_SHOP_ID``)."""
+
+    gateway_secret: str
+    """Secret key for the gateway and its webhook signatures (``GKH_GATEWAY_SECRET``)."""
+
     @property
     def session_idle_limit_seconds(self) -> int:
         """The server ends a session idle longer than the kiosk's prompt and countdown together."""
@@ -75,6 +87,10 @@ def get_settings() -> Settings:
         demo_mode=_flag(os.environ.get("GKH_DEMO_MODE", "1")),
         kiosk_idle_seconds=int(os.environ.get("GKH_KIOSK_IDLE_SECONDS", "120")),
         kiosk_countdown_seconds=int(os.environ.get("GKH_KIOSK_COUNTDOWN_SECONDS", "20")),
+        gateway_name=os.environ.get("GKH_GATEWAY_NAME", "sandbox"),
+        gateway_url=(os.environ.get("GKH_GATEWAY_URL") or "").rstrip("/") or None,
+        gateway_shop_id=os.environ.get("GKH_GATEWAY_SHOP_ID", "sandbox-shop"),
+        gateway_secret=os.environ.get("GKH_GATEWAY_SECRET", "sandbox-secret"),
     )
 
 

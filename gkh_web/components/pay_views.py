@@ -265,8 +265,8 @@ def confirmation_view() -> rx.Component:
                 rx.flex(
                     rx.button("Назад", size="4", variant="soft", color_scheme="gray", on_click=PayPageState.back,
                               id="confirm-back", height="56px"),
-                    rx.button("Оплатить", size="4", height="56px", id="confirm-pay", disabled=True,
-                              title="Выбор способа оплаты появится в следующей версии"),
+                    rx.button("Оплатить", size="4", height="56px", id="confirm-pay", background=HEADER_BLUE,
+                              on_click=PayPageState.choose_method),
                     gap="12px",
                     justify="end",
                     width="100%",
@@ -277,6 +277,53 @@ def confirmation_view() -> rx.Component:
             width="100%",
             size="3",
         ),
+        spacing="4",
+        width="100%",
+    )
+
+
+CARD_BRANDS = ("МИР", "Visa", "Mastercard", "Maestro", "UnionPay", "JCB")
+
+
+def _method_card(title: str, detail: str, icon: str, method: str, button_id: str) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.icon(icon, size=32, color=HEADER_BLUE), rx.heading(title, as_="h2", size="5"),
+                      align="center", spacing="3"),
+            rx.text(detail, size="3"),
+            rx.button("Перейти к оплате", size="4", height="56px", width="100%", id=button_id,
+                      background=HEADER_BLUE, on_click=PayPageState.pay_with(method)),
+            spacing="3",
+            height="100%",
+            justify="between",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+def method_view() -> rx.Component:
+    """«Выбор способа оплаты»: the wallet «Виртуальный мир» or a card of any bank."""
+    return rx.vstack(
+        rx.heading("Выбор способа оплаты", as_="h1", size="7"),
+        rx.text("К оплате: ", rx.text(PayPageState.confirmed_total_text, as_="span", weight="bold",
+                                      id="method-total"), size="5"),
+        rx.grid(
+            _method_card("Кошелёк «Виртуальный мир»",
+                         "Без комиссии. Нужен зарегистрированный кошелёк — его можно создать по номеру телефона "
+                         "на странице оплаты.", "wallet", "wallet", "pay-wallet"),
+            _method_card("Банковская карта любого банка",
+                         "Принимаются карты " + ", ".join(CARD_BRANDS) + ". Номер карты вводится на защищённой "
+                         "странице платёжного шлюза и в ГИС ЖКХ не сохраняется.", "credit-card", "card", "pay-card"),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="4",
+            width="100%",
+        ),
+        rx.cond(PayPageState.pay_error != "",
+                rx.callout(PayPageState.pay_error, icon="triangle-alert", color_scheme="red", size="3",
+                           id="pay-error", width="100%")),
+        rx.button("Назад", size="4", variant="soft", color_scheme="gray", on_click=PayPageState.back_to_confirmation,
+                  id="method-back", height="56px"),
         spacing="4",
         width="100%",
     )

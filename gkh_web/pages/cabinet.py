@@ -114,8 +114,12 @@ def cabinet_page() -> rx.Component:
                     rx.callout("Лицевые счета пока не подключены. Нажмите «Подключить лицевой счёт» и введите "
                                "реквизиты из квитанции.", icon="info", size="3", width="100%", id="no-accounts"),
                 ),
-                rx.link("Оплатить по другому лицевому счёту", href=PAY_OTHER_ROUTE, size="4", id="pay-other-link",
-                        style={"minHeight": "44px", "display": "inline-flex", "alignItems": "center"}),
+                rx.hstack(
+                    rx.link("Оплатить по другому лицевому счёту", href=PAY_OTHER_ROUTE, size="4", id="pay-other-link"),
+                    rx.link("Мои платежи", href="/payments", size="4", id="history-link"),
+                    spacing="6",
+                    wrap="wrap",
+                ),
                 link_account_dialog(),
                 _unlink_confirmation(),
                 spacing="5",

@@ -570,3 +570,35 @@ def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50)
         )
         for payment in payments
     ]
+
+
+# --- The result page ------------------------------------------------------------------------------------
+
+
+def payment_view(session: Session, resident_id: int, public_id: str) -> PaymentView | None:
+    """One of the resident's own payments by its public id (None for anyone else's or an unknown id)."""
+    payment = session.exec(
+        select(Payment).where(Payment.public_id == public_id, Payment.resident_id == resident_id)
+    ).first()
+    if payment is None:
+        return None
+    return next(view for view in payments_of_resident(session, resident_id, limit=500) if view.public_id == public_id)
+
+
+async def refresh_from_gateway(
+    public_id: str, gateway: PaymentGateway, *, session_factory: SessionFactory = session_scope,
+) -> None:
+    """Ask the gateway about an unfinished payment (no transaction open during the HTTP call)."""
+    with session_factory() as session:
+        payment = session.exec(select(Payment).where(Payment.public_id == public_id)).first()
+        if payment is None or ps.is_final(payment.status) or not payment.gateway_payment_id:
+            return
+        payment_id, gateway_payment_id = payment.id, payment.gateway_payment_id
+    try:
+        gp = await gateway.get(gateway_payment_id)
+    except (GatewayUnavailable, GatewayRejected) as error:
+        log.info("payment %s: status not available from the gateway yet: %s", payment_id, error)
+        return
+    with session_factory() as session:
+        apply_gateway_payment(session, payment_id, gp, source="gateway")
+        session.commit()

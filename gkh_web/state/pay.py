@@ -16,11 +16,13 @@ re-checks ownership, status and amounts (``payment_page.confirm_selection``).
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
 from gkh_web.domain.allocation import DocumentChoice, account_payment_kopecks, check_document_amount
 from gkh_web.domain.money import format_rubles
-from gkh_web.services import payment_page, residents
+from gkh_web.services import payment_page, payments, residents
 from gkh_web.services.accounts import AccessDenied, AccountLookupError
 from gkh_web.services.payment_page import (
     ConfirmedItem,
@@ -31,10 +33,14 @@ from gkh_web.services.payment_page import (
 )
 from gkh_web.settings import get_settings
 from gkh_web.state.db import in_transaction
+from gkh_web.state.gateway import current_gateway
 from gkh_web.state.session import SessionState
 
 STEP_SELECT = "select"
 STEP_CONFIRM = "confirm"
+STEP_METHOD = "method"
+METHODS = ("card", "wallet")
+RESULT_ROUTE = "/pay/result"
 
 
 class PaySelectionState(rx.State):
@@ -146,8 +152,11 @@ class PayPageState(rx.State):
     confirmed_total_text: str = ""
     receipt_email: str = ""
     confirm_error: str = ""
+    pay_error: str = ""
     _resident_id: int = 0
     _public_account_id: int = 0
+    _payment_id: int = 0
+    _payment_public_id: str = ""
 
     @rx.event
     async def open_page(self):
@@ -159,8 +168,10 @@ class PayPageState(rx.State):
         resident_id = await session_state.current_resident_id()
         account_param = self.router.url.query_parameters.get("account", "")
         public_account_id = int(account_param) if account_param.isdigit() else 0
-        if self.loaded and (resident_id, public_account_id) == (self._resident_id, self._public_account_id):
+        same_page = (resident_id, public_account_id) == (self._resident_id, self._public_account_id)
+        if self.loaded and same_page and not self._payment_id:
             return  # on_load again (reconnect): keep the selection and the step
+        # After a payment attempt the amounts due have changed: start from the database again.
         try:
             page, profile = await in_transaction(lambda session: (
                 payment_page.payment_page_for_account(session, public_account_id) if public_account_id
@@ -173,7 +184,7 @@ class PayPageState(rx.State):
         self.public_mode = bool(public_account_id)
         self.accounts, self.empty_reason = page.accounts, page.empty_reason
         self.services, self.shown_services = {}, {}
-        self.step, self.confirm_error = STEP_SELECT, ""
+        self.step, self.confirm_error, self.pay_error, self._payment_id = STEP_SELECT, "", "", 0
         self.receipt_email = profile.email
         (await self.get_state(PaySelectionState)).start(page)
         self.loaded = True
@@ -219,3 +230,57 @@ class PayPageState(rx.State):
     def back(self):
         """«Назад»: the selection is exactly as it was (the selection view stayed mounted)."""
         self.step = STEP_SELECT
+        self._payment_id = 0
+
+    @rx.event
+    def choose_method(self):
+        """«Оплатить» on the confirmation: the page «Выбор способа оплаты»."""
+        if self.step == STEP_CONFIRM:
+            self.step, self.pay_error = STEP_METHOD, ""
+            return rx.call_script("window.scrollTo(0, 0)")
+
+    @rx.event
+    def back_to_confirmation(self):
+        self.step = STEP_CONFIRM
+
+    @rx.event
+    async def pay_with(self, method: str):
+        """Create the payment (amounts recomputed from the database) and go to the gateway's page.
+
+        Events of one tab run one after another, so a second tap finds ``_payment_id``
+        and is sent to the same payment page; another tab or kiosk is refused by the
+        database («Этот документ уже оплачивается»).
+        """
+        if method not in METHODS or self.step != STEP_METHOD:
+            return
+        session_state = await self.get_state(SessionState)
+        resident_id = await session_state.current_resident_id()
+        if resident_id is None or resident_id != self._resident_id:
+            return rx.redirect("/", replace=True)
+        if not self._payment_id:
+            typed = (await self.get_state(PaySelectionState)).typed_amounts()
+            public_id, email = self._public_account_id or None, self.receipt_email or None
+            try:
+                record = await in_transaction(lambda session: payments.create_payment(
+                    session, resident_id=resident_id, choices=typed, public_account_id=public_id,
+                    receipt_email=email, gateway_name=get_settings().gateway_name, method=method))
+            except (payments.DocumentBeingPaid, SelectionError, AccessDenied) as error:
+                self.pay_error = _payment_refusal(error)
+                return
+            self._payment_id, self._payment_public_id = record.id, record.public_id
+        return_url = f"{self.router.url.origin}{RESULT_ROUTE}?payment={self._payment_public_id}"
+        started = await payments.start_payment(self._payment_id, current_gateway(), return_url)
+        if started.confirmation_url:
+            target = started.confirmation_url
+            if target.startswith("/"):
+                target = self.router.url.origin + target
+            return rx.call_script(f"window.location.assign({json.dumps(target)})")  # the gateway's own page
+        return rx.redirect(return_url)
+
+
+def _payment_refusal(error: Exception) -> str:
+    if isinstance(error, SelectionError):
+        return "; ".join(message for _, message in error.problems)
+    if isinstance(error, AccessDenied):
+        return "Этот документ нельзя оплатить из вашего кабинета"
+    return str(error)

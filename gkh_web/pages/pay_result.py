@@ -1,0 +1,75 @@
+"""``/pay/result`` — where the gateway returns the resident: the outcome and the receipt on screen."""
+
+import reflex as rx
+
+from gkh_web.components.buttons import link_button
+from gkh_web.components.layout import HEADER_BLUE, page_frame
+from gkh_web.services.payments import PaymentItemView
+from gkh_web.state.pay_result import PaymentResultState
+
+
+def _item(item: PaymentItemView) -> rx.Component:
+    return rx.hstack(
+        rx.text("Лицевой счёт № ", item.account_number, " · документ № ", item.document_number, " за ",
+                item.period_text, size="3", flex="1"),
+        rx.text(item.amount_text, size="3", weight="bold"),
+        width="100%",
+        class_name="receipt-item",
+    )
+
+
+def _receipt() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Квитанция об оплате", as_="h2", size="5"),
+            rx.text("Платёж ", rx.text(PaymentResultState.number, as_="span", weight="bold", id="receipt-number"),
+                    " от ", PaymentResultState.created_text, size="3"),
+            rx.foreach(PaymentResultState.items, _item),
+            rx.cond(PaymentResultState.card_text != "", rx.text("Карта: ", PaymentResultState.card_text, size="3",
+                                                                id="receipt-card")),
+            rx.hstack(rx.text("Итого", size="5"), rx.spacer(),
+                      rx.text(PaymentResultState.amount_text, size="7", weight="bold", id="receipt-total"),
+                      width="100%", align="center"),
+            spacing="3",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+def pay_result_page() -> rx.Component:
+    return page_frame(
+        rx.cond(
+            PaymentResultState.found,
+            rx.vstack(
+                rx.cond(
+                    PaymentResultState.status == "succeeded",
+                    rx.callout("Оплата выполнена", icon="circle-check", color_scheme="green", size="3",
+                               width="100%", id="payment-status"),
+                    rx.cond(
+                        PaymentResultState.in_progress,
+                        rx.callout("Платёж обрабатывается — не оплачивайте повторно. Страница обновится сама.",
+                                   icon="loader", color_scheme="amber", size="3", width="100%", id="payment-status"),
+                        rx.callout(PaymentResultState.status_text, icon="circle-x", color_scheme="red", size="3",
+                                   width="100%", id="payment-status"),
+                    ),
+                ),
+                _receipt(),
+                rx.flex(
+                    rx.cond(~PaymentResultState.in_progress & (PaymentResultState.status != "succeeded"),
+                            link_button("Попробовать снова", href="/pay", link_id="payment-retry", size="4",
+                                        background=HEADER_BLUE, style={"color": "white"})),
+                    link_button("В личный кабинет", href="/cabinet", link_id="payment-to-cabinet", size="4",
+                                variant="soft"),
+                    link_button("Мои платежи", href="/payments", link_id="payment-history", size="4",
+                                variant="soft"),
+                    gap="12px",
+                    wrap="wrap",
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            rx.center(rx.spinner(size="3"), padding_y="80px"),
+        ),
+    )

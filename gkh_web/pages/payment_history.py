@@ -1,0 +1,47 @@
+"""``/payments`` — «Мои платежи»."""
+
+import reflex as rx
+
+from gkh_web.components.layout import page_frame
+from gkh_web.services.payments import PaymentView
+from gkh_web.state.payment_history import PaymentHistoryState
+
+
+def _payment(payment: PaymentView) -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.vstack(
+                rx.text("Платёж ", payment.number, " от ", payment.created_text, weight="bold", size="4"),
+                rx.text(payment.status_text, size="3", class_name="history-status",
+                        color_scheme=rx.cond(payment.status == "succeeded", "green",
+                                             rx.cond(payment.in_progress, "amber", "red"))),
+                rx.cond(payment.card_text != "", rx.text(payment.card_text, size="2", color_scheme="gray")),
+                spacing="1",
+                flex="1 1 260px",
+            ),
+            rx.text(payment.amount_text, size="5", weight="bold"),
+            wrap="wrap",
+            align="center",
+            gap="12px",
+            width="100%",
+        ),
+        width="100%",
+        class_name="history-payment",
+    )
+
+
+def payment_history_page() -> rx.Component:
+    return page_frame(
+        rx.vstack(
+            rx.link("← В личный кабинет", href="/cabinet", size="3"),
+            rx.heading("Мои платежи", as_="h1", size="7"),
+            rx.cond(
+                PaymentHistoryState.payments.length() > 0,
+                rx.vstack(rx.foreach(PaymentHistoryState.payments, _payment), spacing="3", width="100%"),
+                rx.cond(PaymentHistoryState.loaded,
+                        rx.callout("Платежей пока нет.", icon="info", size="3", width="100%")),
+            ),
+            spacing="4",
+            width="100%",
+        ),
+    )

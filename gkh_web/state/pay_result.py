@@ -1,0 +1,74 @@
+"""The result page the gateway sends the browser back to: success, failure, or «обрабатывается»."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from gkh_web.services import payments
+from gkh_web.services.payments import PaymentItemView
+from gkh_web.state.db import in_transaction
+from gkh_web.state.gateway import current_gateway
+from gkh_web.state.session import SessionState
+
+POLL_SECONDS = 2
+POLL_ROUNDS = 60
+
+
+class PaymentResultState(rx.State):
+    found: bool = False
+    number: str = ""
+    created_text: str = ""
+    amount_text: str = ""
+    status: str = ""
+    status_text: str = ""
+    in_progress: bool = False
+    card_text: str = ""
+    items: list[PaymentItemView] = []
+    _public_id: str = ""
+    _resident_id: int = 0
+    _polling: bool = False
+
+    @rx.event
+    async def open_page(self):
+        session_state = await self.get_state(SessionState)
+        refused = await session_state.require_page_access()
+        if refused:
+            return refused
+        self._resident_id = await session_state.current_resident_id() or 0
+        self._public_id = self.router.url.query_parameters.get("payment", "")
+        await payments.refresh_from_gateway(self._public_id, current_gateway())
+        await self._show()
+        if self.in_progress:
+            return PaymentResultState.watch
+
+    async def _show(self) -> None:
+        resident_id, public_id = self._resident_id, self._public_id
+        view = await in_transaction(lambda session: payments.payment_view(session, resident_id, public_id))
+        self.found = view is not None
+        if view is None:
+            return
+        self.number, self.created_text, self.amount_text = view.number, view.created_text, view.amount_text
+        self.status, self.status_text, self.in_progress = view.status, view.status_text, view.in_progress
+        self.card_text, self.items = view.card_text, view.items
+
+    @rx.event(background=True)
+    async def watch(self):
+        """«Платёж обрабатывается»: ask again every few seconds until the outcome is known."""
+        async with self:
+            if self._polling:
+                return
+            self._polling = True
+            public_id = self._public_id
+        try:
+            for _ in range(POLL_ROUNDS):
+                await asyncio.sleep(POLL_SECONDS)
+                await payments.refresh_from_gateway(public_id, current_gateway())
+                async with self:
+                    await self._show()
+                    if not self.in_progress:
+                        return
+        finally:
+            async with self:
+                self._polling = False

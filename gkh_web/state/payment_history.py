@@ -1,0 +1,24 @@
+"""«Мои платежи»: every payment of the signed-in resident with its status."""
+
+import reflex as rx
+
+from gkh_web.services import payments
+from gkh_web.services.payments import PaymentView
+from gkh_web.state.db import in_transaction
+from gkh_web.state.session import SessionState
+
+
+class PaymentHistoryState(rx.State):
+    payments: list[PaymentView] = []
+    loaded: bool = False
+
+    @rx.event
+    async def open_page(self):
+        session_state = await self.get_state(SessionState)
+        refused = await session_state.require_page_access()
+        if refused:
+            self.payments, self.loaded = [], False
+            return refused
+        resident_id = await session_state.current_resident_id()
+        self.payments = await in_transaction(lambda session: payments.payments_of_resident(session, resident_id))
+        self.loaded = True
