@@ -39,7 +39,7 @@ def _shot(page: Page, name: str) -> None:
     print(path)
 
 
-def _tour(page: Page, url: str, newcomer: str) -> None:
+def _tour(page: Page, url: str, newcomer: str, index: int) -> None:
     """``newcomer``: a demo resident who has not accepted the agreement yet on this database."""
     page.goto(url + "/")
     _shot(page, "start")
@@ -74,10 +74,23 @@ def _tour(page: Page, url: str, newcomer: str) -> None:
     expect(page.get_by_role("heading", name="Подтверждение оплаты")).to_be_visible()
     _shot(page, "pay-confirmation")
     page.goto(url + "/pay/other")
-    page.locator("#other-identifier").fill(DEMO_UNLINKED_ACCOUNTS[0].izhku)
+    page.locator("#other-identifier").fill(DEMO_UNLINKED_ACCOUNTS[index].izhku)
     page.get_by_role("button", name="Найти").click()
     expect(page.locator(".other-account")).to_have_count(1)
     _shot(page, "pay-other")
+    page.get_by_role("link", name="Перейти к оплате").click()
+    page.locator("#pay-next").click()
+    page.get_by_role("button", name="Оплатить").click()
+    expect(page.get_by_role("heading", name="Выбор способа оплаты")).to_be_visible()
+    _shot(page, "pay-method")
+    page.locator("#pay-card").click()
+    page.locator("#card_number").fill("2202 4743 0132 2987")
+    page.locator("#expiry").fill("12/30")
+    page.locator("#cvc").fill("123")
+    _shot(page, "gateway-card")
+    page.get_by_role("button", name="Оплатить").click()
+    expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
+    _shot(page, "pay-result")
     page.get_by_role("button", name="Выйти").click()
 
 
@@ -85,9 +98,9 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as workdir, serve_app(Path(workdir)) as app, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for (width, height), newcomer in zip(SIZES, ("kuznetsova", "petrova"), strict=True):
+        for index, ((width, height), newcomer) in enumerate(zip(SIZES, ("kuznetsova", "petrova"), strict=True)):
             context = browser.new_context(viewport={"width": width, "height": height}, locale="ru-RU")
-            _tour(context.new_page(), app.url, newcomer)
+            _tour(context.new_page(), app.url, newcomer, index)
             context.close()
         browser.close()
 
