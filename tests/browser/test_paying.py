@@ -64,3 +64,60 @@ def test_a_decline_then_a_retry_by_card_pays_once(served_app, kiosk_page):
     page.goto(served_app.url + "/payments")
     expect(page.locator(".history-payment")).to_have_count(2)
     expect(page.locator(".history-status").first).to_have_text("Оплачено")
+
+
+def _payments_for_document_of(served_app, account_number: str) -> int:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(served_app.database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text(
+                "select count(distinct payment_item.payment_id) from payment_item "
+                "join personal_account on personal_account.id = payment_item.personal_account_id "
+                "where personal_account.number = :number"), {"number": account_number}).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def test_pay_by_wallet_registered_on_the_spot(served_app, kiosk_page):
+    page = kiosk_page
+    _to_method_picker(page, served_app.url, DEMO_UNLINKED_ACCOUNTS[1])
+    page.locator("#pay-wallet").click()
+    expect(page).to_have_url(re.compile(r"/sandbox-gateway/pay/"))
+    page.locator("#phone").fill("+7 903 555-88-88")
+    page.locator("#code").fill("0000")
+    page.get_by_role("button", name="Оплатить").click()
+    page.get_by_role("button", name=re.compile("Создать кошелёк")).click()
+    if page.locator("#code").count():
+        page.locator("#code").fill("0000")
+        page.get_by_role("button", name="Оплатить").click()
+    expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
+
+
+def test_triple_tap_and_a_second_kiosk_make_one_payment(served_app, browser, console):
+    from gkh_web.services.demo_data import DEMO_ACCOUNT_TO_LINK
+    from tests.browser.conftest import open_page
+
+    first, second = open_page(browser, console), open_page(browser, console)
+    try:
+        _to_method_picker(first, served_app.url, DEMO_ACCOUNT_TO_LINK)
+        first.locator("#pay-card").click(click_count=3)
+        expect(first).to_have_url(re.compile(r"/sandbox-gateway/pay/"))
+        assert _payments_for_document_of(served_app, DEMO_ACCOUNT_TO_LINK.number) == 1
+        # Another kiosk sees the document as being paid and cannot select it.
+        sign_in_to_cabinet(second, served_app.url, LOGIN["sidorov"].phone)
+        second.goto(served_app.url + "/pay/other")
+        second.locator("#other-identifier").fill(DEMO_ACCOUNT_TO_LINK.izhku)
+        second.get_by_role("button", name="Найти").click()
+        second.get_by_role("link", name="Перейти к оплате").click()
+        account = second.locator(".payable-account")
+        expect(account).to_have_count(1)
+        account.locator(".documents-toggle").click()
+        expect(account.locator(".document-status").first).to_have_text("Платёж в обработке")
+        expect(second.locator("#pay-next")).to_be_disabled()
+        assert DEMO_ACCOUNT_TO_LINK.payer.split()[0] not in second.content()
+        assert _payments_for_document_of(served_app, DEMO_ACCOUNT_TO_LINK.number) == 1
+    finally:
+        first.context.close()
+        second.context.close()
