@@ -71,6 +71,8 @@ class ServedApp:
     database_url: str
     env: dict[str, str] = field(repr=False)
     outbound: RecordingProxy = field(repr=False, default=None)
+    log: Path | None = None
+    """Everything the server printed (stdout and stderr)."""
 
 
 @contextmanager
@@ -99,7 +101,7 @@ def serve_app(workdir: Path, *, extra_env: dict[str, str] | None = None) -> Iter
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_served(url, process, log)
-        yield ServedApp(url=url, database_url=database_url, env=env, outbound=proxy)
+        yield ServedApp(url=url, database_url=database_url, env=env, outbound=proxy, log=log)
     finally:
         proxy.stop()
         _stop(process)

@@ -56,6 +56,8 @@ def test_a_decline_then_a_retry_by_card_pays_once(served_app, kiosk_page):
     expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
     expect(page.locator(".receipt-item")).to_have_count(1)
     expect(page.locator("#receipt-card")).to_contain_text("4242")
+    page.reload()  # a refresh of the result page shows the same outcome and pays nothing again
+    expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
     # The document is paid: the same account now has nothing to pay.
     page.goto(served_app.url + "/pay/other")
     page.locator("#other-identifier").fill(account.izhku)
@@ -121,3 +123,22 @@ def test_triple_tap_and_a_second_kiosk_make_one_payment(served_app, browser, con
     finally:
         first.context.close()
         second.context.close()
+
+
+def test_no_card_number_reaches_the_server_log_or_the_databases(served_app):
+    """Runs after the payments above: the PANs typed on the gateway's page are nowhere on our side."""
+    import sqlalchemy as sa
+
+    numbers = ("4000000000009995", "4242424242424242", "2202474301322987")
+    log_text = served_app.log.read_text(errors="replace").replace(" ", "")
+    assert not [number for number in numbers if number in log_text]
+    for url in (served_app.database_url, served_app.env["GKH_SANDBOX_DATABASE_URL"]):
+        engine = sa.create_engine(url)
+        try:
+            with engine.connect() as connection:
+                for table in sa.inspect(connection).get_table_names():
+                    for row in connection.execute(sa.text(f'select * from "{table}"')):
+                        text = " ".join(str(value) for value in row).replace(" ", "")
+                        assert not [number for number in numbers if number in text], table
+        finally:
+            engine.dispose()
