@@ -9,10 +9,15 @@ from gkh_web.state.pay_result import PaymentResultState
 
 
 def _item(item: PaymentItemView) -> rx.Component:
-    return rx.hstack(
-        rx.text("Лицевой счёт № ", item.account_number, " · документ № ", item.document_number, " за ",
-                item.period_text, size="3", flex="1"),
-        rx.text(item.amount_text, size="3", weight="bold"),
+    return rx.vstack(
+        rx.hstack(
+            rx.text("Лицевой счёт № ", item.account_number, " · документ № ", item.document_number, " за ",
+                    item.period_text, size="3", flex="1"),
+            rx.text(item.amount_text, size="3", weight="bold"),
+            width="100%",
+        ),
+        rx.text("Получатель: ", item.recipient_text, size="2", color_scheme="gray", class_name="receipt-recipient"),
+        spacing="0",
         width="100%",
         class_name="receipt-item",
     )
@@ -25,8 +30,8 @@ def _receipt() -> rx.Component:
             rx.text("Платёж ", rx.text(PaymentResultState.number, as_="span", weight="bold", id="receipt-number"),
                     " от ", PaymentResultState.created_text, size="3"),
             rx.foreach(PaymentResultState.items, _item),
-            rx.cond(PaymentResultState.card_text != "", rx.text("Карта: ", PaymentResultState.card_text, size="3",
-                                                                id="receipt-card")),
+            rx.cond(PaymentResultState.method_text != "",
+                    rx.text("Способ оплаты: ", PaymentResultState.method_text, size="3", id="receipt-card")),
             rx.hstack(rx.text("Итого", size="5"), rx.spacer(),
                       rx.text(PaymentResultState.amount_text, size="7", weight="bold", id="receipt-total"),
                       width="100%", align="center"),

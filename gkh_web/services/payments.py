@@ -45,6 +45,7 @@ from gkh_web.db.models import (
     PaymentEvent,
     PaymentItem,
     PersonalAccount,
+    ProviderOrganisation,
     as_utc,
     utc_now,
 )
@@ -519,6 +520,8 @@ class PaymentItemView:
     period_text: str
     account_number: str
     amount_text: str
+    recipient_text: str
+    """«ООО «УК «Рассвет», ИНН 7718012340, р/с … в ПАО Сбербанк, БИК 044525225» — for the receipt."""
 
 
 @dataclass(frozen=True)
@@ -534,6 +537,8 @@ class PaymentView:
     in_progress: bool
     card_text: str
     """«VISA •••• 4242» or ""."""
+    method_text: str
+    """«банковская карта МИР •••• 2987», «кошелёк «Виртуальный мир»» or "" before a method is chosen."""
     items: list[PaymentItemView]
 
 
@@ -546,17 +551,20 @@ def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50)
     if not payments:
         return []
     rows = session.exec(
-        select(PaymentItem, PaymentDocument, PersonalAccount)
+        select(PaymentItem, PaymentDocument, PersonalAccount, ProviderOrganisation)
         .join(PaymentDocument, col(PaymentDocument.id) == PaymentItem.payment_document_id)
         .join(PersonalAccount, col(PersonalAccount.id) == PaymentItem.personal_account_id)
+        .join(ProviderOrganisation, col(ProviderOrganisation.id) == PersonalAccount.provider_id)
         .where(col(PaymentItem.payment_id).in_([payment.id for payment in payments]))
         .order_by(col(PaymentItem.id))
     ).all()
     items: dict[int, list[PaymentItemView]] = {}
-    for item, document, account in rows:
+    for item, document, account, provider in rows:
         items.setdefault(item.payment_id, []).append(PaymentItemView(
             document_number=document.number, period_text=format_period(document.period_year, document.period_month),
             account_number=account.number, amount_text=format_rubles(item.amount_kopecks),
+            recipient_text=(f"{provider.recipient_name}, ИНН {provider.inn}, р/с {provider.settlement_account} "
+                            f"в {provider.bank_name}, БИК {provider.bik}"),
         ))
     return [
         PaymentView(
@@ -566,6 +574,7 @@ def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50)
             status=payment.status, status_text=ps.status_text(payment.status, payment.failure_reason),
             in_progress=not ps.is_final(payment.status),
             card_text=f"{payment.card_brand or 'Карта'} •••• {payment.card_last4}" if payment.card_last4 else "",
+            method_text=_method_text(payment),
             items=items.get(payment.id, []),
         )
         for payment in payments
@@ -602,3 +611,12 @@ async def refresh_from_gateway(
     with session_factory() as session:
         apply_gateway_payment(session, payment_id, gp, source="gateway")
         session.commit()
+
+
+def _method_text(payment: Payment) -> str:
+    if payment.method == "wallet":
+        return "кошелёк «Виртуальный мир»"
+    if payment.method == "card":
+        card = f" {payment.card_brand or ''} •••• {payment.card_last4}" if payment.card_last4 else ""
+        return "банковская карта" + card.replace("  ", " ")
+    return ""

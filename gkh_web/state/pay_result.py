@@ -25,6 +25,7 @@ class PaymentResultState(rx.State):
     status_text: str = ""
     in_progress: bool = False
     card_text: str = ""
+    method_text: str = ""
     items: list[PaymentItemView] = []
     _public_id: str = ""
     _resident_id: int = 0
@@ -51,7 +52,7 @@ class PaymentResultState(rx.State):
             return
         self.number, self.created_text, self.amount_text = view.number, view.created_text, view.amount_text
         self.status, self.status_text, self.in_progress = view.status, view.status_text, view.in_progress
-        self.card_text, self.items = view.card_text, view.items
+        self.card_text, self.method_text, self.items = view.card_text, view.method_text, view.items
 
     @rx.event(background=True)
     async def watch(self):

@@ -56,6 +56,7 @@ def test_a_decline_then_a_retry_by_card_pays_once(served_app, kiosk_page):
     expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
     expect(page.locator(".receipt-item")).to_have_count(1)
     expect(page.locator("#receipt-card")).to_contain_text("4242")
+    expect(page.locator(".receipt-recipient")).to_contain_text("ИНН")
     page.reload()  # a refresh of the result page shows the same outcome and pays nothing again
     expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
     # The document is paid: the same account now has nothing to pay.
@@ -95,6 +96,7 @@ def test_pay_by_wallet_registered_on_the_spot(served_app, kiosk_page):
         page.locator("#code").fill("0000")
         page.get_by_role("button", name="Оплатить").click()
     expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
+    expect(page.locator("#receipt-card")).to_contain_text("Виртуальный мир")
 
 
 def test_triple_tap_and_a_second_kiosk_make_one_payment(served_app, browser, console):
