@@ -144,3 +144,18 @@ def test_no_card_number_reaches_the_server_log_or_the_databases(served_app):
                         assert not [number for number in numbers if number in text], table
         finally:
             engine.dispose()
+
+
+def test_3d_secure_with_a_wrong_code_is_declined_and_pays_nothing(served_app, kiosk_page):
+    page = kiosk_page
+    account = DEMO_UNLINKED_ACCOUNTS[0]
+    _to_method_picker(page, served_app.url, account)
+    _card_page(page, "4000 0027 6000 3184")  # sandbox: asks for a 3-D Secure code
+    page.locator("#code").fill("000000")
+    page.get_by_role("button", name="Подтвердить").click()
+    expect(page.locator("#payment-status")).to_contain_text("3-D Secure", timeout=15_000)
+    expect(page.get_by_role("link", name="Попробовать снова")).to_be_visible()
+    page.goto(served_app.url + "/pay/other")
+    page.locator("#other-identifier").fill(account.izhku)
+    page.get_by_role("button", name="Найти").click()
+    expect(page.locator(".other-due")).not_to_have_text("0,00\u00a0₽")
