@@ -22,9 +22,14 @@ export REFLEX_SSR := false
 NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 export NPM_CONFIG_REGISTRY
 
-.PHONY: run test setup db demo demo-large chromium screenshots bench clean
+.PHONY: run test setup db demo demo-large chromium fonts screenshots bench clean
 
-setup: $(VENV)/.installed .tools/.installed .web/.initialized
+setup: $(VENV)/.installed .tools/.installed .web/.initialized fonts
+
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+	  echo "==> Installing Debian fonts-dejavu-core (Cyrillic font for PDF receipts)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; }
 
 $(VENV)/.installed: pyproject.toml
 	@echo "==> Python: virtualenv in $(VENV) and dependencies from pyproject.toml (a few minutes the first time)"

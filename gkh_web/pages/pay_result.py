@@ -62,6 +62,10 @@ def pay_result_page() -> rx.Component:
                 ),
                 _receipt(),
                 rx.flex(
+                    rx.cond(PaymentResultState.status == "succeeded",
+                            rx.button(rx.icon("file-down", size=22), "Скачать квитанцию (PDF)", size="4",
+                                      on_click=PaymentResultState.download_receipt, id="receipt-download",
+                                      background=HEADER_BLUE)),
                     rx.cond(~PaymentResultState.in_progress & (PaymentResultState.status != "succeeded"),
                             link_button("Попробовать снова", href="/pay", link_id="payment-retry", size="4",
                                         background=HEADER_BLUE, style={"color": "white"})),

@@ -7,6 +7,7 @@ import asyncio
 import reflex as rx
 
 from gkh_web.services import payments
+from gkh_web.services.receipt_pdf import receipt_pdf
 from gkh_web.services.payments import PaymentItemView
 from gkh_web.state.db import in_transaction
 from gkh_web.state.gateway import current_gateway
@@ -53,6 +54,19 @@ class PaymentResultState(rx.State):
         self.number, self.created_text, self.amount_text = view.number, view.created_text, view.amount_text
         self.status, self.status_text, self.in_progress = view.status, view.status_text, view.in_progress
         self.card_text, self.method_text, self.items = view.card_text, view.method_text, view.items
+
+    @rx.event
+    async def download_receipt(self):
+        """«Скачать квитанцию (PDF)»: built from the database for the signed-in resident's own payment."""
+        resident_id = await (await self.get_state(SessionState)).current_resident_id()
+        if resident_id is None or resident_id != self._resident_id:
+            return rx.redirect("/", replace=True)
+        public_id = self._public_id
+        view = await in_transaction(lambda session: payments.payment_view(session, resident_id, public_id))
+        if view is None or view.status != "succeeded":
+            return
+        pdf = await asyncio.to_thread(receipt_pdf, view)
+        return rx.download(data=pdf, filename=f"kvitanciya-{view.number}.pdf")
 
     @rx.event(background=True)
     async def watch(self):

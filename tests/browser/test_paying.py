@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from gkh_web.services.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
 from tests.browser.flows import sign_in_to_cabinet
@@ -57,6 +59,12 @@ def test_a_decline_then_a_retry_by_card_pays_once(served_app, kiosk_page):
     expect(page.locator(".receipt-item")).to_have_count(1)
     expect(page.locator("#receipt-card")).to_contain_text("4242")
     expect(page.locator(".receipt-recipient")).to_contain_text("ИНН")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Скачать квитанцию (PDF)").click()
+    pdf = download_info.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF")
+    pdf_text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert " ".join(page.locator("#receipt-total").inner_text().split()) in pdf_text.replace("\u00a0", " ")
     page.reload()  # a refresh of the result page shows the same outcome and pays nothing again
     expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
     # The document is paid: the same account now has nothing to pay.

@@ -1,0 +1,56 @@
+"""The payment receipt as a PDF (fpdf2 with DejaVu Sans for Cyrillic), built from a PaymentView.
+
+Only what the on-screen receipt shows: number, date and time, every document with its
+amount and recipient, the method with the card masked, the total. Never a card number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fpdf import FPDF
+
+from gkh_web.services.payments import PaymentView
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+"""Debian's fonts-dejavu-core (installed by `make`), the usual home of DejaVu Sans."""
+
+
+class ReceiptFontMissing(RuntimeError):
+    """The Cyrillic font is not installed: `make run` / `make test` install fonts-dejavu-core."""
+
+
+def _pdf() -> FPDF:
+    regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
+    if not (regular.exists() and bold.exists()):
+        raise ReceiptFontMissing(str(regular))
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(regular))
+    pdf.add_font("DejaVu", "B", str(bold))
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    return pdf
+
+
+def receipt_pdf(view: PaymentView) -> bytes:
+    """A one-page A4 receipt of a succeeded payment."""
+    pdf = _pdf()
+    width = pdf.epw
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.multi_cell(width, 9, "Квитанция об оплате жилищно-коммунальных услуг")
+    pdf.set_font("DejaVu", "", 11)
+    pdf.multi_cell(width, 7, f"Платёж {view.number} от {view.created_text} (время московское)")
+    pdf.multi_cell(width, 7, f"Статус: {view.status_text}")
+    if view.method_text:
+        pdf.multi_cell(width, 7, f"Способ оплаты: {view.method_text}")
+    pdf.ln(3)
+    for item in view.items:
+        pdf.set_font("DejaVu", "B", 11)
+        pdf.multi_cell(width, 7, f"Лицевой счёт № {item.account_number}, документ № {item.document_number} "
+                                 f"за {item.period_text}: {item.amount_text}")
+        pdf.set_font("DejaVu", "", 9)
+        pdf.multi_cell(width, 5, f"Получатель: {item.recipient_text}")
+        pdf.ln(2)
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.multi_cell(width, 9, f"Итого: {view.amount_text}")
+    return bytes(pdf.output())
