@@ -29,11 +29,11 @@ class SandboxSettings:
     shop_id: str  # GKH_GATEWAY_SHOP_ID
     secret: str  # GKH_GATEWAY_SECRET (Basic auth and webhook HMAC)
     webhook_url: str | None  # GKH_GATEWAY_WEBHOOK_URL; unset = no webhooks
-    slow_seconds: float  # GKH_SANDBOX_SLOW_SECONDS: pause of the «slow» test card
+    slow_seconds: float  # ok-float: seconds; GKH_SANDBOX_SLOW_SECONDS, pause of the «slow» test card
     idempotence_ttl_seconds: int  # GKH_SANDBOX_IDEMPOTENCE_TTL_SECONDS (24 h)
     page_ttl_seconds: int  # GKH_SANDBOX_PAGE_TTL_SECONDS: life of a payment page (30 min)
     webhook_attempts: int  # GKH_SANDBOX_WEBHOOK_ATTEMPTS
-    webhook_backoff_seconds: float  # GKH_SANDBOX_WEBHOOK_BACKOFF_SECONDS between attempts
+    webhook_backoff_seconds: float  # ok-float: seconds; GKH_SANDBOX_WEBHOOK_BACKOFF_SECONDS between attempts
     wallet_code: str = "0000"
     three_ds_code: str = "123456"
     new_wallet_balance_kopecks: int = 100_000 * 100
@@ -48,9 +48,9 @@ def get_sandbox_settings() -> SandboxSettings:
         shop_id=env("GKH_GATEWAY_SHOP_ID") or "sandbox-shop",
         secret=env("GKH_GATEWAY_SECRET") or "sandbox-secret",
         webhook_url=env("GKH_GATEWAY_WEBHOOK_URL") or None,
-        slow_seconds=float(env("GKH_SANDBOX_SLOW_SECONDS", "5")),
+        slow_seconds=float(env("GKH_SANDBOX_SLOW_SECONDS", "5")),  # ok-float: seconds
         idempotence_ttl_seconds=int(env("GKH_SANDBOX_IDEMPOTENCE_TTL_SECONDS", str(24 * 3600))),
         page_ttl_seconds=int(env("GKH_SANDBOX_PAGE_TTL_SECONDS", str(30 * 60))),
         webhook_attempts=int(env("GKH_SANDBOX_WEBHOOK_ATTEMPTS", "3")),
-        webhook_backoff_seconds=float(env("GKH_SANDBOX_WEBHOOK_BACKOFF_SECONDS", "2")),
+        webhook_backoff_seconds=float(env("GKH_SANDBOX_WEBHOOK_BACKOFF_SECONDS", "2")),  # ok-float: seconds
     )

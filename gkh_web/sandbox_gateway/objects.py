@@ -13,7 +13,7 @@ from gkh_web.sandbox_gateway.cards import SCENARIOS
 from gkh_web.sandbox_gateway.config import PAGE_PREFIX
 
 
-def iso(unix: float | None) -> str | None:
+def iso(unix: float | None) -> str | None:  # ok-float: unix time
     """``2026-11-25T15:16:13.123Z`` like YooKassa."""
     if unix is None:
         return None

@@ -175,8 +175,8 @@ class HttpGateway:
 
     def __init__(
         self, base_url: str, shop_id: str, secret_key: str, *, name: str = "sandbox",
-        read_timeout_seconds: float = READ_TIMEOUT_SECONDS, connect_timeout_seconds: float = CONNECT_TIMEOUT_SECONDS,
-        overall_timeout_seconds: float = OVERALL_TIMEOUT_SECONDS, transport: httpx.AsyncBaseTransport | None = None,
+        read_timeout_seconds: float = READ_TIMEOUT_SECONDS, connect_timeout_seconds: float = CONNECT_TIMEOUT_SECONDS,  # ok-float: seconds
+        overall_timeout_seconds: float = OVERALL_TIMEOUT_SECONDS, transport: httpx.AsyncBaseTransport | None = None,  # ok-float: seconds
     ) -> None:
         self.name = name
         self._base_url = base_url.rstrip("/")
