@@ -18,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from gkh_web.db.engine import dispose_engines, session_scope
+from gkh_web.db.engine import create_engine_for, dispose_engines, get_engine, session_scope
 from gkh_web.db.migrate import upgrade
 from gkh_web.services.demo_data import load_demo
 from gkh_web.settings import get_settings
@@ -130,4 +130,29 @@ def postgres_session(postgres_connection) -> Iterator[Session]:
     with Session(bind=postgres_connection) as session:
         load_demo(session, as_of=DEMO_AS_OF)
         session.commit()
+        yield session
+
+
+@pytest.fixture(scope="module")
+def readonly_engine(demo_template, tmp_path_factory) -> Iterator[sa.Engine]:
+    """One copy of the demo database shared by a module's read-only tests."""
+    path = tmp_path_factory.mktemp("demo_ro") / "demo.db"
+    shutil.copyfile(demo_template, path)
+    engine = create_engine_for(sqlite_url(path))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def ro(readonly_engine) -> Iterator[Session]:
+    """A session on the shared copy; rolled back so a mistaken write cannot leak into other tests."""
+    with Session(readonly_engine) as session:
+        yield session
+        session.rollback()
+
+
+@pytest.fixture
+def rw(demo_db) -> Iterator[Session]:
+    """A session on this test's own copy of the demo database."""
+    with Session(get_engine(demo_db)) as session:
         yield session

@@ -8,7 +8,6 @@ here from the documents with plain arithmetic, not with the code under test.
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import uuid
 from collections.abc import Iterator
 
@@ -16,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from gkh_web.db.engine import create_engine_for, get_engine
+from gkh_web.db.engine import create_engine_for
 from gkh_web.db.esia_models import EsiaUser
 from gkh_web.db.migrate import upgrade
 from gkh_web.db.models import (
@@ -69,31 +68,6 @@ ADDRESS_MISMATCH = "Адрес не совпадает с адресом лиц�
 
 
 # --- Fixtures and helpers ----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def readonly_engine(demo_template, tmp_path_factory) -> Iterator[sa.Engine]:
-    """One copy of the demo database for the module's read-only tests."""
-    path = tmp_path_factory.mktemp("accounts_ro") / "demo.db"
-    shutil.copyfile(demo_template, path)
-    engine = create_engine_for(sqlite_url(path))
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def ro(readonly_engine) -> Iterator[Session]:
-    """A session on the shared copy; rolled back so a mistaken write cannot leak into other tests."""
-    with Session(readonly_engine) as session:
-        yield session
-        session.rollback()
-
-
-@pytest.fixture
-def rw(demo_db) -> Iterator[Session]:
-    """A session on this test's own copy of the demo database."""
-    with Session(get_engine(demo_db)) as session:
-        yield session
 
 
 def demo_login(key: str):

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from gkh_web.db.engine import create_engine_for, get_engine
+from gkh_web.db.engine import create_engine_for
 from gkh_web.db.esia_models import EsiaUser
 from gkh_web.db.migrate import upgrade
 from gkh_web.db.models import PaymentDocument, PersonalAccount, Resident, ResidentAccountLink, ServiceLine
@@ -54,29 +53,6 @@ CAP = 500_000_00
 
 
 # --- Fixtures and helpers ----------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def readonly_engine(demo_template, tmp_path_factory) -> Iterator[sa.Engine]:
-    """One copy of the demo database for the module's read-only tests."""
-    path = tmp_path_factory.mktemp("payment_page_ro") / "demo.db"
-    shutil.copyfile(demo_template, path)
-    engine = create_engine_for(sqlite_url(path))
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def ro(readonly_engine) -> Iterator[Session]:
-    with Session(readonly_engine) as session:
-        yield session
-        session.rollback()
-
-
-@pytest.fixture
-def rw(demo_db) -> Iterator[Session]:
-    with Session(get_engine(demo_db)) as session:
-        yield session
 
 
 def resident_id(session: Session, key: str) -> int:
