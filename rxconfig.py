@@ -8,6 +8,8 @@ from gkh_web.settings import get_settings
 config = rx.Config(
     app_name="gkh_web",
     db_url=get_settings().database_url,
+    # Several backend workers share the tabs' state through Redis (GKH_REDIS_URL); unset = one worker.
+    redis_url=get_settings().redis_url,
     telemetry_enabled=False,  # the kiosk never phones home
     show_built_with_reflex=False,
     frontend_port=3000,

@@ -62,6 +62,16 @@ class Settings:
     gateway_secret: str
     """Secret key for the gateway and its webhook signatures (``GKH_GATEWAY_SECRET``)."""
 
+    redis_url: str | None
+    """Redis for the Reflex state of every tab (``GKH_REDIS_URL``); required for more than one backend
+    worker. Unset = state kept in the one worker's memory."""
+
+    db_pool_size: int
+    """Connections each worker keeps open to a server database (``GKH_DB_POOL_SIZE``); ignored by SQLite."""
+
+    reconcile_interval_seconds: int
+    """How often the payment reconciler runs, once across all workers (``GKH_RECONCILE_INTERVAL_SECONDS``)."""
+
     @property
     def session_idle_limit_seconds(self) -> int:
         """The server ends a session idle longer than the kiosk's prompt and countdown together."""
@@ -91,6 +101,9 @@ def get_settings() -> Settings:
         gateway_url=(os.environ.get("GKH_GATEWAY_URL") or "").rstrip("/") or None,
         gateway_shop_id=os.environ.get("GKH_GATEWAY_SHOP_ID", "sandbox-shop"),
         gateway_secret=os.environ.get("GKH_GATEWAY_SECRET", "sandbox-secret"),
+        redis_url=os.environ.get("GKH_REDIS_URL") or None,
+        db_pool_size=int(os.environ.get("GKH_DB_POOL_SIZE", "10")),
+        reconcile_interval_seconds=int(os.environ.get("GKH_RECONCILE_INTERVAL_SECONDS", "60")),
     )
 
 

@@ -48,7 +48,12 @@ def _enable_sqlite_foreign_keys(dbapi_connection, _connection_record) -> None:
 def create_engine_for(url: str) -> Engine:
     """A new engine for ``url`` (not cached), with the SQLite tweaks applied."""
     ensure_sqlite_directory(url)
-    engine = sa.create_engine(url, pool_pre_ping=True)
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = sa.create_engine(url, pool_pre_ping=True)
+    else:  # a server database: a bounded pool per worker, dead connections (a restart) replaced on checkout
+        pool_size = get_settings().db_pool_size
+        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size,
+                                  pool_timeout=10, pool_recycle=1800)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _enable_sqlite_foreign_keys)
     return engine

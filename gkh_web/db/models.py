@@ -414,3 +414,19 @@ class PaymentEvent(SQLModel, table=True):
     source: str = Field(max_length=20)
     detail: str | None = Field(default=None, sa_type=sa.Text)
     """JSON text; never card data, never credentials."""
+
+
+class BackgroundLease(SQLModel, table=True):
+    """Who runs a background job (the payment reconciler) until when.
+
+    Every backend worker starts the same lifespan tasks; a worker does a round
+    only while it holds the job's lease, taken with one conditional UPDATE, so
+    the job runs once across all workers and another worker takes over within
+    one lease period when the holder dies.
+    """
+
+    __tablename__ = "background_lease"
+
+    name: str = Field(primary_key=True, max_length=60)
+    holder: str = Field(max_length=200)
+    expires_at: datetime = aware_datetime_field()

@@ -1,25 +1,50 @@
 """The reconciler as a lifespan task: at start-up and then every minute, finish payments whose
-gateway answer, webhook or return was lost (``payments.reconcile`` does the work)."""
+gateway answer, webhook or return was lost (``payments.reconcile`` does the work).
+
+Every backend worker starts this task; a round runs only in the worker holding the
+``payment-reconciler`` lease (``services.leases``), so the gateway is asked once per
+interval whatever the number of workers.
+"""
 
 import asyncio
 import logging
 
 from gkh_web.db.engine import session_scope
 from gkh_web.db.models import utc_now
-from gkh_web.services import payments
+from gkh_web.services import leases, payments
+from gkh_web.settings import get_settings
+from gkh_web.state.db import in_transaction
 from gkh_web.state.gateway import current_gateway
 
 log = logging.getLogger(__name__)
-INTERVAL_SECONDS = 60
+JOB = "payment-reconciler"
 STALE_AFTER_SECONDS = 60
 
 
+async def reconcile_if_leader(interval_seconds: int, holder: str | None = None) -> payments.ReconcileReport | None:
+    """One round, if this worker holds (or takes) the lease; None when another worker has it.
+
+    The lease lasts a little less than the interval, so the holder renews it on its next
+    round and a surviving worker takes over one interval after the holder dies.
+    """
+    lease_seconds = max(1, interval_seconds - 1)
+    holder = holder or leases.this_process()
+    if not await in_transaction(
+        lambda s: leases.try_acquire(s, JOB, now=utc_now(), seconds=lease_seconds, holder=holder)
+    ):
+        return None
+    report = await payments.reconcile(session_scope, current_gateway(), now=utc_now(),
+                                      stale_after_seconds=STALE_AFTER_SECONDS)
+    log.info("reconciler round by %s: %s", holder, report)
+    return report
+
+
 async def reconcile_payments_forever() -> None:
+    interval = get_settings().reconcile_interval_seconds
     await asyncio.sleep(5)  # let the server start listening: the sandbox gateway lives on the same port
     while True:
         try:
-            await payments.reconcile(session_scope, current_gateway(), now=utc_now(),
-                                     stale_after_seconds=STALE_AFTER_SECONDS)
+            await reconcile_if_leader(interval)
         except Exception:  # a failed round must not stop the next one
             log.exception("payment reconciliation round failed")
-        await asyncio.sleep(INTERVAL_SECONDS)
+        await asyncio.sleep(interval)

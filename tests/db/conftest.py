@@ -1,7 +1,10 @@
-"""Fixtures for database tests: a fresh SQLite file per test, demo data copied from one template.
+"""Fixtures for database tests: a fresh database per test, demo data copied from one template.
 
-Migrating and loading the demo set once per session and copying the file for
-each test keeps the suite fast while every test still owns its database.
+Migrating and loading the demo set once per session and copying it for each
+test keeps the suite fast while every test still owns its database. Tests that
+take ``demo_db``, ``rw`` or ``ro`` run twice: on a SQLite file and, when
+``GKH_TEST_POSTGRES_URL`` is set, on a PostgreSQL database made with
+``CREATE DATABASE … TEMPLATE`` (skipped without it).
 """
 
 from __future__ import annotations
@@ -67,14 +70,23 @@ def demo_template(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def demo_db(tmp_path, monkeypatch, demo_template) -> str:
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+"""The two databases the integration tests run on."""
+
+
+@pytest.fixture(params=DATABASES)
+def demo_db(request, tmp_path, monkeypatch, demo_template) -> Iterator[str]:
     """URL of this test's own copy of the demo database, also set as GKH_DATABASE_URL."""
-    path = tmp_path / "gkh.db"
-    shutil.copyfile(demo_template, path)
-    url = sqlite_url(path)
+    if request.param == "sqlite":
+        path = tmp_path / "gkh.db"
+        shutil.copyfile(demo_template, path)
+        url = sqlite_url(path)
+    else:
+        _require_postgres()
+        url = request.getfixturevalue("postgres_demo_copy")
     use_database(monkeypatch, url)
-    return url
+    yield url
+    dispose_engines()
 
 
 def snapshot(url: str) -> dict[str, object]:
@@ -102,11 +114,66 @@ POSTGRES_URL = os.environ.get("GKH_TEST_POSTGRES_URL")
 """PostgreSQL for the tests that need it (``.ci/run`` sets it); without it they skip."""
 
 
+def _require_postgres() -> str:
+    if not POSTGRES_URL:
+        pytest.skip("GKH_TEST_POSTGRES_URL не задан: проверка на PostgreSQL пропущена")
+    return POSTGRES_URL
+
+
+def _database_url(name: str) -> str:
+    return sa.make_url(_require_postgres()).set(database=name).render_as_string(hide_password=False)
+
+
+def _admin(statement: str) -> None:
+    """CREATE/DROP DATABASE cannot run inside a transaction: autocommit on the server's own database."""
+    engine = sa.create_engine(_require_postgres(), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+
+
+_copies: list[str] = []
+
+
+def _copy_postgres_database(template: str) -> str:
+    """A new database cloned from ``template``; dropped when the session ends (a drop costs more than a copy)."""
+    name = f"gkh_test_{uuid.uuid4().hex[:12]}"
+    _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    _copies.append(name)
+    return _database_url(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_demo_template() -> Iterator[str]:
+    """Name of a PostgreSQL database migrated and loaded with the demo set, made once per session."""
+    name = f"gkh_template_{uuid.uuid4().hex[:12]}"
+    _admin(f'CREATE DATABASE "{name}"')
+    url = _database_url(name)
+    upgrade(url)
+    with session_scope(url) as session:
+        load_demo(session, as_of=DEMO_AS_OF)
+    dispose_engines()  # TEMPLATE needs the database without connections
+    try:
+        yield name
+    finally:
+        dispose_engines()
+        for copy in [*_copies, name]:
+            _admin(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        _copies.clear()
+
+
+@pytest.fixture
+def postgres_demo_copy(postgres_demo_template) -> str:
+    """URL of this test's own PostgreSQL copy of the demo database."""
+    return _copy_postgres_database(postgres_demo_template)
+
+
 @pytest.fixture
 def postgres_connection() -> Iterator[sa.Connection]:
     """A connection whose search_path is a fresh, empty schema, dropped afterwards."""
-    if not POSTGRES_URL:
-        pytest.skip("GKH_TEST_POSTGRES_URL не задан: проверка на PostgreSQL пропущена")
+    _require_postgres()
     schema = f"gkh_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(POSTGRES_URL)
     with admin.begin() as connection:
@@ -133,12 +200,17 @@ def postgres_session(postgres_connection) -> Iterator[Session]:
         yield session
 
 
-@pytest.fixture(scope="module")
-def readonly_engine(demo_template, tmp_path_factory) -> Iterator[sa.Engine]:
+@pytest.fixture(scope="module", params=DATABASES)
+def readonly_engine(request, demo_template, tmp_path_factory) -> Iterator[sa.Engine]:
     """One copy of the demo database shared by a module's read-only tests."""
-    path = tmp_path_factory.mktemp("demo_ro") / "demo.db"
-    shutil.copyfile(demo_template, path)
-    engine = create_engine_for(sqlite_url(path))
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("demo_ro") / "demo.db"
+        shutil.copyfile(demo_template, path)
+        url = sqlite_url(path)
+    else:
+        _require_postgres()
+        url = _copy_postgres_database(request.getfixturevalue("postgres_demo_template"))
+    engine = create_engine_for(url)
     yield engine
     engine.dispose()
 
