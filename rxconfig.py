@@ -12,8 +12,8 @@ config = rx.Config(
     redis_url=get_settings().redis_url,
     telemetry_enabled=False,  # the kiosk never phones home
     show_built_with_reflex=False,
-    frontend_port=3000,
-    backend_port=3000,  # production build: page and websocket on one port
+    # Ports come from the command line (`make run` serves page and websocket on one port, 3000);
+    # none set here, or `reflex run --backend-only` (an extra backend process) refuses to start.
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(appearance="light", accent_color="indigo", radius="large", scaling="110%"),

@@ -81,7 +81,10 @@ def _new_engine(url: str) -> sa.Engine:
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
     else:
         engine = sa.create_engine(url, pool_pre_ping=True)
-    metadata.create_all(engine)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":  # several workers start at once: one creates, the others wait
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('gkh-sandbox-schema'))")
+        metadata.create_all(connection)
     return engine
 
 

@@ -1,8 +1,11 @@
-"""Browser tests: the production build served by `reflex run --env prod` on a free port,
-on a fresh SQLite database with the demo data, driven by Playwright in Debian's Chromium."""
+"""Browser tests: the production build served by `reflex run --env prod` on a free port with the
+demo data, driven by Playwright in Debian's Chromium. The whole suite runs twice: on SQLite with
+one worker, then — when GKH_TEST_POSTGRES_URL and GKH_TEST_REDIS_URL are set — on PostgreSQL with
+the tabs' state in Redis and two backend processes behind a websocket balancer."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,10 +23,30 @@ KIOSK = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="session")
-def served_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
-    with serve_app(tmp_path_factory.mktemp("served_app")) as app:
-        yield app
+POSTGRES_URL = os.environ.get("GKH_TEST_POSTGRES_URL")
+REDIS_URL = os.environ.get("GKH_TEST_REDIS_URL")
+SERVED_ON = ["sqlite", pytest.param("postgres+redis", marks=pytest.mark.postgres)]
+
+
+def scaled_out_urls() -> tuple[str, str]:
+    """PostgreSQL and Redis for the scaled-out runs; skip the test without them."""
+    if not (POSTGRES_URL and REDIS_URL):
+        pytest.skip("GKH_TEST_POSTGRES_URL / GKH_TEST_REDIS_URL не заданы: запуск на PostgreSQL + Redis пропущен")
+    return POSTGRES_URL, REDIS_URL
+
+
+@pytest.fixture(scope="session", params=SERVED_ON)
+def served_app(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedApp]:
+    workdir = tmp_path_factory.mktemp("served_app")
+    if request.param == "sqlite":
+        with serve_app(workdir) as app:
+            yield app
+    else:
+        postgres_url, redis_url = scaled_out_urls()
+        # Two backends (the first with two Granian workers) behind a balancer that hands each
+        # new websocket to the other backend: every test below also crosses processes.
+        with serve_app(workdir, postgres_url=postgres_url, redis_url=redis_url, workers=2, replicas=2) as app:
+            yield app
 
 
 @pytest.fixture(scope="session")
