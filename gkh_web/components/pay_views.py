@@ -83,7 +83,8 @@ def _document_row(document: PayableDocument) -> rx.Component:
     key = document.document_id.to_string()
     return rx.box(
         rx.flex(
-            rx.checkbox(default_checked=document.selectable, disabled=~document.selectable, size="3",
+            rx.checkbox(default_checked=document.selectable & PaySelectionState.shown_checks["d" + key],
+                        disabled=~document.selectable, size="3",
                         on_change=lambda checked: PaySelectionState.toggle_document(document.document_id, checked),
                         aria_label="Оплатить документ № " + document.number, class_name="document-check"),
             rx.vstack(
@@ -107,7 +108,7 @@ def _document_row(document: PayableDocument) -> rx.Component:
                 rx.text("К оплате: ", document.due_text, size="2", color_scheme="gray"),
                 rx.cond(
                     document.selectable,
-                    rx.input(default_value=document.amount_text, size="3", input_mode="decimal",
+                    rx.input(default_value=PaySelectionState.shown_amounts[key], size="3", input_mode="decimal",
                              on_change=lambda text: PaySelectionState.set_amount(document.document_id, text),
                              aria_label="Сумма платежа по документу № " + document.number,
                              class_name="document-amount", style={"width": "170px", "fontSize": "18px",
@@ -139,7 +140,7 @@ def _account_block(account: PayableAccount) -> rx.Component:
     key = account.account_id.to_string()
     return rx.card(
         rx.flex(
-            rx.checkbox(default_checked=True, size="3",
+            rx.checkbox(default_checked=PaySelectionState.shown_checks["a" + key], size="3",
                         on_change=lambda checked: PaySelectionState.toggle_account(account.account_id, checked),
                         aria_label="Оплатить лицевой счёт № " + account.number, class_name="account-check"),
             rx.vstack(
@@ -189,7 +190,7 @@ def selection_view() -> rx.Component:
             rx.el.summary(rx.heading("Сумма к оплате", as_="h2", size="5"), rx.icon("chevron-down", size=22),
                           style=SUMMARY_STYLE, id="amount-list-toggle"),
             rx.vstack(rx.foreach(PayPageState.accounts, _account_block), spacing="3", width="100%",
-                      margin_top="8px"),
+                      margin_top="8px", key=PayPageState.rows_version),
             open=True,
             style={"width": "100%"},
         ),

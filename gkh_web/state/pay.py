@@ -58,6 +58,14 @@ class PaySelectionState(rx.State):
     _amounts: dict[int, int | None] = {}
     _amount_texts: dict[int, str] = {}
     _account_selected: dict[int, bool] = {}
+    shown_checks: dict[str, bool] = {}
+    """What the rows' checkboxes start from when they are built ("a<id>" accounts, "d<id>" documents).
+
+    The checkboxes and amount fields are uncontrolled (a toggle sends only the total back), so
+    after a reload, a reconnect or a move to another worker the rows are built anew from the
+    selection kept here; these change only when the page opens, never on a toggle."""
+    shown_amounts: dict[str, str] = {}
+    """Likewise the text in each document's «Сумма платежа» field."""
 
     def start(self, page: PaymentPage) -> None:
         """Defaults from the seed: every account and every payable document selected, amount = due."""
@@ -72,6 +80,15 @@ class PaySelectionState(rx.State):
                     self._amounts[document.document_id] = document.due_kopecks
                     self._amount_texts[document.document_id] = document.amount_text
         self.errors, self.notes = {}, {}
+        self.show_current()
+
+    def show_current(self) -> None:
+        """The selection as it stands, for rows about to be built (the page opens or reopens)."""
+        self.shown_checks = {
+            **{f"a{account_id}": chosen for account_id, chosen in self._account_selected.items()},
+            **{f"d{document_id}": chosen for document_id, chosen in self._selected.items()},
+        }
+        self.shown_amounts = {str(document_id): text for document_id, text in self._amount_texts.items()}
         self._recount(with_account_sums=True)
 
     def choices(self) -> list[DocumentChoice]:
@@ -142,6 +159,8 @@ class PayPageState(rx.State):
     """The page's rows and which step is shown."""
 
     loaded: bool = False
+    rows_version: int = 0
+    """The key of the rows' container: a new value makes the browser build them anew."""
     accounts: list[PayableAccount] = []
     empty_reason: str = ""
     step: str = STEP_SELECT
@@ -167,10 +186,16 @@ class PayPageState(rx.State):
             return refused
         resident_id = await session_state.current_resident_id()
         account_param = self.router.url.query_parameters.get("account", "")
-        public_account_id = int(account_param) if account_param.isdigit() else 0
+        if account_param and not (account_param.isascii() and account_param.isdigit()):
+            return rx.redirect("/pay/other", replace=True)  # «²», «-1», «1 OR 1=1»: no such account
+        public_account_id = int(account_param) if account_param else 0
         same_page = (resident_id, public_account_id) == (self._resident_id, self._public_account_id)
         if self.loaded and same_page and not self._payment_id:
-            return  # on_load again (reconnect): keep the selection and the step
+            # on_load again (reload, reconnect, another worker): keep the selection and the step,
+            # and have the browser build the rows anew from it.
+            (await self.get_state(PaySelectionState)).show_current()
+            self.rows_version += 1
+            return
         # After a payment attempt the amounts due have changed: start from the database again.
         try:
             page, profile = await in_transaction(lambda session: (
@@ -187,6 +212,7 @@ class PayPageState(rx.State):
         self.step, self.confirm_error, self.pay_error, self._payment_id = STEP_SELECT, "", "", 0
         self.receipt_email = profile.email
         (await self.get_state(PaySelectionState)).start(page)
+        self.rows_version += 1
         self.loaded = True
 
     @rx.event

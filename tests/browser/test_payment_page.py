@@ -134,6 +134,36 @@ def test_amount_typed_the_russian_way_and_bad_amounts(served_app, kiosk_page):
     _expect_total(page, before_total - before_amount + 123450)
 
 
+def test_a_reload_shows_the_kept_selection_in_the_boxes_fields_and_sums(served_app, kiosk_page):
+    """The server keeps the selection over a reload (or a reconnect, or another worker): the
+    rebuilt rows must show that selection, not the defaults, and agree with the total."""
+    page = kiosk_page
+    _open_payment_page(page, served_app.url)
+    total = _total(page)
+    first, second = page.locator(".payable-account").first, page.locator(".payable-account").nth(1)
+    first_sum, second_sum = _account_sum(first), _account_sum(second)
+    first.locator(".account-check").click()
+    expect(first.locator(".account-check")).not_to_be_checked()
+    second.locator(".documents-toggle").click()
+    row = second.locator(".payment-document").filter(has=page.locator(".document-amount input")).first
+    amount = kopecks(row.locator(".document-amount input").input_value())
+    row.locator(".document-amount input").fill("100")
+    expected = total - first_sum - amount + 10000
+    _expect_total(page, expected)
+    page.wait_for_timeout(500)  # let the last keystroke's event reach the server before the reload
+    page.reload()
+    expect(page.get_by_role("heading", name="Оплата жилищно-коммунальных услуг")).to_be_visible()
+    first, second = page.locator(".payable-account").first, page.locator(".payable-account").nth(1)
+    expect(first.locator(".account-check")).not_to_be_checked()
+    second.locator(".documents-toggle").click()
+    row = second.locator(".payment-document").filter(has=page.locator(".document-amount input")).first
+    expect(row.locator(".document-amount input")).to_have_value("100")
+    _expect_total(page, expected)
+    expect(second.locator(".account-sum")).to_have_text(_rub(second_sum - amount + 10000))
+    first.locator(".account-check").click()  # the rebuilt rows still work
+    _expect_total(page, expected + first_sum)
+
+
 def test_confirmation_lists_exactly_the_selection(served_app, kiosk_page):
     page = kiosk_page
     _open_payment_page(page, served_app.url)
