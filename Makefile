@@ -22,7 +22,14 @@ export REFLEX_SSR := false
 NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 export NPM_CONFIG_REGISTRY
 
-.PHONY: run test setup db demo demo-large chromium fonts screenshots bench clean
+# `make serve-prod`: the same build with WORKERS backend workers sharing PostgreSQL and Redis
+# (the servers on this machine by default; any URLs work).
+WORKERS ?= 4
+PROD_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/gkh
+PROD_SANDBOX_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/gkh_sandbox
+PROD_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run serve-prod test setup db demo demo-large chromium fonts screenshots bench clean
 
 setup: $(VENV)/.installed .tools/.installed .web/.initialized fonts
 
@@ -64,6 +71,15 @@ demo-large: $(VENV)/.installed
 run: setup db
 	@echo "==> Building the production frontend and serving http://localhost:$(PORT) (Ctrl+C to stop)"
 	@reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+serve-prod: setup
+	@echo "==> PostgreSQL: $(PROD_DATABASE_URL) — creating the databases if missing, migrating, demo data if empty"
+	@GKH_DATABASE_URL='$(PROD_DATABASE_URL)' gkh db create '$(PROD_DATABASE_URL)' '$(PROD_SANDBOX_DATABASE_URL)'
+	@GKH_DATABASE_URL='$(PROD_DATABASE_URL)' gkh demo --if-empty
+	@echo "==> Serving http://localhost:$(PORT) with $(WORKERS) workers, tabs' state in Redis $(PROD_REDIS_URL)"
+	@GKH_DATABASE_URL='$(PROD_DATABASE_URL)' GKH_SANDBOX_DATABASE_URL='$(PROD_SANDBOX_DATABASE_URL)' \
+	  GKH_REDIS_URL='$(PROD_REDIS_URL)' GRANIAN_WORKERS=$(WORKERS) \
+	  reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
 chromium:
 	@command -v chromium >/dev/null || { \

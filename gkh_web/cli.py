@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from gkh_web.db import migrate
-from gkh_web.db.engine import resolve_url, session_scope
+from gkh_web.db.engine import create_database_if_missing, resolve_url, session_scope
 from gkh_web.domain.contacts import format_phone
 from gkh_web.domain.identifiers import format_snils
 from gkh_web.esia.users import EsiaUserInvalid, NewEsiaUser, add_esia_user, list_esia_users
@@ -99,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="схема базы данных", description="Схема базы данных (миграции alembic).")
     db_commands = db.add_subparsers(dest="db_command", metavar="ДЕЙСТВИЕ", title="действия")
+    create = db_commands.add_parser(
+        "create", help="создать базу данных PostgreSQL, если её ещё нет (для SQLite ничего не делает)")
+    create.add_argument("urls", nargs="*", metavar="URL",
+                        help="адреса баз (по умолчанию GKH_DATABASE_URL)")
     db_commands.add_parser("upgrade", help="создать или обновить схему до последней версии")
     db_commands.add_parser("current", help="показать версию схемы")
     db_commands.add_parser("ensure-demo", help="загрузить демо-данные, только если в базе нет поставщиков")
@@ -167,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _handler(args: argparse.Namespace):
     if args.command == "db":
         return {
-            "upgrade": _db_upgrade, "current": _db_current, "ensure-demo": _ensure_demo, "revision": _db_revision,
+            "create": _db_create, "upgrade": _db_upgrade, "current": _db_current, "ensure-demo": _ensure_demo, "revision": _db_revision,
         }.get(args.db_command)
     if args.command == "esia":
         return {"add-user": _esia_add_user, "list-users": _esia_list_users}.get(args.esia_command)
@@ -177,6 +181,16 @@ def _handler(args: argparse.Namespace):
 def _shown_url() -> str:
     """The database URL without its password, to say where the work happens."""
     return make_url(resolve_url()).render_as_string(hide_password=True)
+
+
+def _db_create(args) -> int:
+    for url in args.urls or [resolve_url()]:
+        shown = make_url(url).render_as_string(hide_password=True)
+        if make_url(url).get_backend_name() == "sqlite":
+            print(f"База данных {shown}: SQLite, файл появится при первом подключении")
+        else:
+            print(f"База данных {shown}: {'создана' if create_database_if_missing(url) else 'уже есть'}")
+    return EXIT_OK
 
 
 def _db_upgrade(_args) -> int:

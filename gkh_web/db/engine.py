@@ -93,3 +93,27 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def create_database_if_missing(url: str) -> bool:
+    """Create a PostgreSQL database named in ``url`` on its server; True if it was created.
+
+    SQLite files are made on first connection, so for them this does nothing. The
+    statement runs from the server's ``postgres`` database, outside a transaction.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return False
+    name = parsed.database
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                        {"name": name}).first()
+            if exists:
+                return False
+            quoted = connection.dialect.identifier_preparer.quote(name)
+            connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+            return True
+    finally:
+        admin.dispose()

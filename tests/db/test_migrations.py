@@ -104,3 +104,29 @@ def test_demo_set_loads_on_postgres(postgres_connection):
         assert session.exec(select(func.count()).select_from(PaymentDocument)).one() == summary.payment_documents
         line = session.exec(select(ServiceLine).order_by(ServiceLine.id)).first()
         assert str(line.volume) == "54.3000"
+
+
+@pytest.mark.postgres
+def test_gkh_db_create_makes_a_missing_postgres_database_once():
+    if not POSTGRES_URL:
+        pytest.skip("GKH_TEST_POSTGRES_URL не задан: проверка на PostgreSQL пропущена")
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    from gkh_web.db.engine import create_database_if_missing
+
+    url = make_url(POSTGRES_URL).set(database=f"gkh_create_{uuid.uuid4().hex[:10]}")
+    text = url.render_as_string(hide_password=False)
+    try:
+        assert create_database_if_missing(text) is True
+        assert create_database_if_missing(text) is False
+        upgrade(text)
+        assert current_revision(text) == head_revision()
+    finally:
+        from gkh_web.db.engine import dispose_engines
+        dispose_engines()
+        admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+        admin.dispose()
