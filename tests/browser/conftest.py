@@ -45,7 +45,9 @@ def served_app(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
         postgres_url, redis_url = scaled_out_urls()
         # Two backends (the first with two Granian workers) behind a balancer that hands each
         # new websocket to the other backend: every test below also crosses processes.
-        with serve_app(workdir, postgres_url=postgres_url, redis_url=redis_url, workers=2, replicas=2) as app:
+        # The reconciler's lease is renewed every 2 s, so test_scale_out can watch who holds it.
+        with serve_app(workdir, postgres_url=postgres_url, redis_url=redis_url, workers=2, replicas=2,
+                       extra_env={"GKH_RECONCILE_INTERVAL_SECONDS": "2"}) as app:
             yield app
 
 

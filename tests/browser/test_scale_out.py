@@ -9,6 +9,7 @@ processes. The page must look as if one server had served it all.
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 import pytest
@@ -47,6 +48,34 @@ def test_both_backends_report_postgres_and_redis_healthy(served_app):
     for port in served_app.balancer.backend_ports:
         health = httpx.get(f"http://127.0.0.1:{port}/_health", timeout=10).json()
         assert health == {"status": True, "db": True, "redis": True}, health
+
+
+def test_the_reconciler_runs_in_one_worker_of_all_backends(served_app):
+    """Three worker processes (two in the first backend, one in the second) start the reconciler;
+    the lease shows one of them holding it, renewing it every round, the others never taking it."""
+    _require_two_backends(served_app)
+    import psutil
+
+    workers = {child.pid for backend in served_app.backends
+               for child in psutil.Process(backend.pid).children(recursive=True)} | {b.pid for b in served_app.backends}
+    engine = sa.create_engine(served_app.database_url)
+    seen = []
+    try:
+        deadline = time.monotonic() + 30  # the first round starts 5 s after a worker starts
+        while len(seen) < 8 and time.monotonic() < deadline:  # then four rounds of the 2-second interval
+            with engine.connect() as connection:
+                row = connection.execute(sa.text(
+                    "select holder, expires_at from background_lease where name = 'payment-reconciler'")).first()
+            if row:
+                seen.append(tuple(row))
+            time.sleep(1)
+    finally:
+        engine.dispose()
+    assert len(seen) == 8
+    holders = {holder for holder, _ in seen}
+    assert len(holders) == 1, holders
+    assert int(holders.pop().split(":")[1]) in workers
+    assert len({expires for _, expires in seen}) >= 3, "the holder renews the lease every round"
 
 
 def test_one_payment_walked_across_two_backends_stays_consistent(served_app, kiosk_page):
