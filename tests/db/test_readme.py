@@ -33,3 +33,17 @@ def test_readme_lists_each_demo_login_as_created(login):
 def test_readme_lists_accounts_for_linking_and_paying_by_any_account(account):
     assert f"`{account.number}`" in README
     assert f"`{account.izhku}`" in README
+
+
+def _settings_read_from_environment() -> list[str]:
+    import re
+
+    root = Path(__file__).resolve().parents[2] / "gkh_web"
+    sources = (root / "settings.py").read_text(encoding="utf-8") + (root / "sandbox_gateway/config.py").read_text(
+        encoding="utf-8")
+    return sorted(set(re.findall(r"""(?:environ\.get|env)\(\s*["'](GKH_[A-Z_]+)["']""", sources)))
+
+
+@pytest.mark.parametrize("name", _settings_read_from_environment())
+def test_readme_documents_every_setting(name):
+    assert f"`{name}`" in README, f"{name} is read from the environment but not in the README's settings"
