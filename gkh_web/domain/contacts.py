@@ -10,10 +10,19 @@ next to the form field.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Literal
+
+from gkh_web.domain.identifiers import IdentifierError, normalize_snils
+from gkh_web.domain.masks import looks_like_phone
+from gkh_web.domain.text import hidden_character
 
 MSG_PHONE = "Телефон — 10 цифр после +7, например +7 (903) 555-01-01"
 MSG_EMAIL = "Проверьте адрес электронной почты, например ivanov@example.com"
+MSG_EMAIL_MIXED_SCRIPTS = (
+    "В адресе электронной почты смешаны буквы разных алфавитов (например, русская «а» вместо латинской «a»)"
+)
+MSG_LOGIN = "Введите телефон, например +7 (903) 555-01-01, адрес электронной почты или СНИЛС"
 
 EMAIL_MAX_LENGTH = 254
 EMAIL_LOCAL_MAX_LENGTH = 64
@@ -26,6 +35,11 @@ _DIGITS_RE = re.compile(r"[0-9]+")
 _SEPARATOR = r"[\s\-\u2010-\u2014\u2212]"
 _SNILS_GROUPED_RE = re.compile(rf"[0-9]{{3}}{_SEPARATOR}[0-9]{{3}}{_SEPARATOR}[0-9]{{3}}{_SEPARATOR}?[0-9]{{2}}")
 _WHITESPACE_RE = re.compile(r"\s")
+_EMAIL_ATOM = r"[\w!#$%&'*+/=?^`{|}~-]+"
+_EMAIL_LOCAL_RE = re.compile(rf"{_EMAIL_ATOM}(?:\.{_EMAIL_ATOM})*")
+"""RFC 5322 dot-atom (letters of any alphabet allowed, RFC 6531): no quotes, brackets, «<», «>», «;» or «:»."""
+_EMAIL_LABEL_RE = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")
+"""A domain label: letters and digits, hyphens inside (no «_»)."""
 
 LoginKind = Literal["phone", "email", "snils"]
 
@@ -95,15 +109,26 @@ def normalize_email(text: str) -> str:
     spelling makes «войти по e-mail» and uniqueness checks work.
     """
     email = (text or "").strip().lower()
-    if not email or len(email) > EMAIL_MAX_LENGTH or _WHITESPACE_RE.search(email):
+    if not email or len(email) > EMAIL_MAX_LENGTH or _WHITESPACE_RE.search(email) or hidden_character(email):
+        raise ContactError(MSG_EMAIL)
+    if unicodedata.normalize("NFKC", email) != email:  # full-width «ｉｖａｎｏｖ», «＠», ligatures
         raise ContactError(MSG_EMAIL)
     local, at, domain = email.partition("@")
     if not at or "@" in domain or not 1 <= len(local) <= EMAIL_LOCAL_MAX_LENGTH:
         raise ContactError(MSG_EMAIL)
     labels = domain.split(".")
-    if len(labels) < 2 or any(not label for label in labels):
+    if len(labels) < 2 or _EMAIL_LOCAL_RE.fullmatch(local) is None:
         raise ContactError(MSG_EMAIL)
+    if any(_EMAIL_LABEL_RE.fullmatch(label) is None for label in labels):
+        raise ContactError(MSG_EMAIL)
+    if any(len(_scripts(part)) > 1 for part in (local, *labels)):
+        raise ContactError(MSG_EMAIL_MIXED_SCRIPTS)
     return email
+
+
+def _scripts(text: str) -> set[str]:
+    """Alphabets of the letters in ``text`` by Unicode name: {"LATIN"}, {"LATIN", "CYRILLIC"}, …"""
+    return {unicodedata.name(char, "?").split()[0] for char in text if char.isalpha()}
 
 
 def is_valid_email(text: str) -> bool:
@@ -140,3 +165,27 @@ def login_kind(text: str) -> LoginKind:
     if _DIGITS_RE.fullmatch(stripped) is not None and len(stripped) == 11 and stripped[0] not in "78":
         return "snils"
     return "phone"
+
+
+def normalize_login(text: str) -> tuple[LoginKind, str]:
+    """(kind, canonical value) of a sign-in login, or raise ContactError / IdentifierError for its kind."""
+    kind = login_kind(text)
+    if kind == "email":
+        return kind, normalize_email(text)
+    if kind == "snils":
+        return kind, normalize_snils(text)
+    return kind, normalize_phone(text)
+
+
+def login_problem(text: str) -> str:
+    """"" for a well-formed phone, e-mail or СНИЛС; else the Russian message for the login field.
+
+    Says nothing about whether such a person exists: only the shape is checked.
+    """
+    try:
+        normalize_login(text)
+    except (ContactError, IdentifierError) as error:
+        if login_kind(text) == "phone" and not looks_like_phone(text):
+            return MSG_LOGIN
+        return str(error)
+    return ""

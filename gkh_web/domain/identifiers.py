@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from itertools import cycle
 
+from gkh_web.domain.text import hidden_character
+
 _SEPARATORS_RE = re.compile(r"[\s\-\u2010\u2011\u2012\u2013\u2014\u2212]+")
 _WHITESPACE_RE = re.compile(r"\s+")
 _DASHES_RE = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2212]")
@@ -38,6 +40,7 @@ MSG_IPD_FORMAT = (
 )
 MSG_ACCOUNT_NUMBER_LENGTH = "Номер лицевого счёта — от 1 до 30 знаков"
 MSG_ACCOUNT_NUMBER_CONTENT = "Номер лицевого счёта должен содержать хотя бы одну букву или цифру"
+MSG_ACCOUNT_NUMBER_HIDDEN = "В номере лицевого счёта есть невидимый или управляющий символ — наберите номер заново"
 
 
 class IdentifierError(ValueError):
@@ -345,11 +348,14 @@ def normalize_account_number(text: str) -> str:
 
     The format is free, so only the length and «at least one letter or digit»
     rule from the ГИС ЖКХ schema are checked; inner spaces are kept because
-    matching in ГИС ЖКХ is exact.
+    matching in ГИС ЖКХ is exact. Control and invisible characters (a NUL, a
+    line break, U+200B, U+202E) are refused: nobody can see them on a bill.
     """
     number = (text or "").strip()
     if not 1 <= len(number) <= ACCOUNT_NUMBER_MAX_LENGTH:
         raise IdentifierError(MSG_ACCOUNT_NUMBER_LENGTH)
+    if hidden_character(number) is not None:
+        raise IdentifierError(MSG_ACCOUNT_NUMBER_HIDDEN)
     if _LETTER_OR_DIGIT_RE.search(number) is None:
         raise IdentifierError(MSG_ACCOUNT_NUMBER_CONTENT)
     return number

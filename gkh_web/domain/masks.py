@@ -1,24 +1,26 @@
 """Input masks applied while a resident types: «+7 (903) 555-01-01», «145-267-389 79».
 
 They only re-arrange digits already typed (never invent or drop one), so the
-field can be re-formatted on every keystroke without losing input.
+field can be re-formatted on every keystroke without losing input. Only ASCII
+digits count as digits: «٣» or «３» are not silently read as 3.
 """
 
 from __future__ import annotations
 
 import re
 
-_PHONE_LIKE = re.compile(r"[\d\s()+\-]*")
+_PHONE_LIKE = re.compile(r"[0-9\s()+\-]*")
+_NOT_DIGITS = re.compile(r"[^0-9]")
 
 
 def looks_like_phone(text: str) -> bool:
     """Digits with phone punctuation only: e-mails and other logins are left alone."""
-    return bool(text.strip()) and _PHONE_LIKE.fullmatch(text) is not None and any(c.isdigit() for c in text)
+    return bool(text.strip()) and _PHONE_LIKE.fullmatch(text) is not None and any(c in "0123456789" for c in text)
 
 
 def _phone_digits(text: str) -> str:
     """The up-to-10 subscriber digits after the country code (+7 or a leading 8)."""
-    digits = re.sub(r"\D", "", text)
+    digits = _NOT_DIGITS.sub("", text)
     if digits[:1] in ("7", "8") and (text.strip().startswith(("+", "8", "7")) or len(digits) == 11):
         digits = digits[1:]
     return digits[:10]
@@ -45,7 +47,7 @@ def mask_phone(text: str) -> str:
 
 def mask_snils(text: str) -> str:
     """Progressive «XXX-XXX-XXX YY» from whatever digits were typed (at most 11)."""
-    d = re.sub(r"\D", "", text)[:11]
+    d = _NOT_DIGITS.sub("", text)[:11]
     parts = [d[0:3], d[3:6], d[6:9]]
     out = "-".join(part for part in parts if part)
     if len(d) > 9:
@@ -54,4 +56,4 @@ def mask_snils(text: str) -> str:
 
 
 def snils_digits(text: str) -> str:
-    return re.sub(r"\D", "", text)
+    return _NOT_DIGITS.sub("", text)

@@ -25,8 +25,8 @@ from sqlmodel import Session, select
 from gkh_web.db.engine import session_scope
 from gkh_web.db.esia_models import EsiaUser
 from gkh_web.db.models import as_utc, utc_now
-from gkh_web.domain.contacts import ContactError, login_kind, normalize_email, normalize_phone
-from gkh_web.domain.identifiers import IdentifierError, format_snils, normalize_snils
+from gkh_web.domain.contacts import ContactError, normalize_login
+from gkh_web.domain.identifiers import IdentifierError, format_snils
 from gkh_web.esia import throttle, tokens
 from gkh_web.services.esia_passwords import hash_password, verify_password
 from gkh_web.settings import get_settings
@@ -126,15 +126,11 @@ def login_key(login: str) -> str:
     Text that is none of the three still gets a key («invalid:…»), so garbage
     is counted and locked like any unknown login.
     """
-    kind = login_kind(login)
     try:
-        if kind == "email":
-            return "email:" + normalize_email(login)
-        if kind == "snils":
-            return "snils:" + normalize_snils(login)
-        return "phone:" + normalize_phone(login)
+        kind, value = normalize_login(login)
     except (ContactError, IdentifierError):
         return "invalid:" + " ".join(login.split()).lower()
+    return f"{kind}:{value}"
 
 
 def _user_by_login_key(session: Session, key: str) -> EsiaUser | None:

@@ -39,7 +39,18 @@ MSG_CVC = "CVC — {n} цифры с обратной стороны карты"
 MSG_WALLET_CODE = "Неверный код подтверждения"
 MSG_NO_WALLET = "Кошелёк на этот номер не найден. Его можно создать"
 MSG_WRONG_METHOD = "Этот способ оплаты недоступен для платежа"
+MSG_HOLDER = "Имя владельца — латинскими буквами, как на карте, например IVAN IVANOV"
+MSG_3DS_FORMAT = "Код подтверждения — 6 цифр из СМС"
+MSG_FORM_TOO_LARGE = "Слишком длинные данные в форме. Введите их заново"
+HOLDER_MAX_LENGTH = 26
+"""ISO/IEC 7813: the name embossed on a card has at most 26 characters."""
 _EXPIRY_RE = re.compile(r"(0[1-9]|1[0-2])\s*/\s*([0-9]{2})")
+_HOLDER_RE = re.compile(r"[A-Za-z]+(?:[ .'-]+[A-Za-z]+)*\.?")
+_3DS_CODE_RE = re.compile(r"[0-9]{6}")
+
+
+class FormTooLarge(Exception):
+    """The posted form is bigger than any honest card or wallet form."""
 
 
 class PageGone(Exception):
@@ -49,7 +60,7 @@ class PageGone(Exception):
 async def _form(request: Request) -> dict[str, str]:
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
-        return {}
+        raise FormTooLarge
     try:
         return dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20))
     except (UnicodeDecodeError, ValueError):
@@ -135,8 +146,11 @@ def _card_error(form: dict[str, str]) -> tuple[str | None, str, Scenario | None]
         return expiry_error, digits, None
     cvc_length = 4 if card_brand(digits) == AMEX else 3
     cvc = form.get("cvc", "").strip()
-    if not (cvc.isdigit() and len(cvc) == cvc_length):
+    if re.fullmatch(f"[0-9]{{{cvc_length}}}", cvc) is None:  # ASCII digits: «١٢٣».isdigit() is True
         return MSG_CVC.format(n=cvc_length), digits, None
+    holder = form.get("holder", "").strip()
+    if holder and (len(holder) > HOLDER_MAX_LENGTH or _HOLDER_RE.fullmatch(holder) is None):
+        return MSG_HOLDER, digits, None
     return None, digits, scenario
 
 
@@ -146,7 +160,10 @@ async def pay_by_card(request: Request, token: str) -> Response:
     row = await _open_payment(token)
     if row.requested_method == "wallet":
         return HTMLResponse(pages.wallet_page(row, token, error=MSG_WRONG_METHOD), status_code=422)
-    error, digits, scenario = _card_error(await _form(request))
+    try:
+        error, digits, scenario = _card_error(await _form(request))
+    except FormTooLarge:
+        error, digits, scenario = MSG_FORM_TOO_LARGE, "", None
     if error:
         return HTMLResponse(pages.card_page(row, token, error=error), status_code=422)
     card = {"method_type": "bank_card", "card_brand": card_brand(digits), "card_last4": digits[-4:],
@@ -165,7 +182,12 @@ async def pay_by_card(request: Request, token: str) -> Response:
 async def confirm_3ds(request: Request, token: str) -> Response:
     """The right code lets the scenario continue; any other code declines (3d_secure_failed)."""
     row = await _open_payment(token, ("challenge",))
-    code = (await _form(request)).get("code", "").strip()
+    try:
+        code = (await _form(request)).get("code", "").strip()
+    except FormTooLarge:
+        return HTMLResponse(pages.challenge_page(row, token, error=MSG_FORM_TOO_LARGE), status_code=422)
+    if _3DS_CODE_RE.fullmatch(code) is None:  # a typo, not a wrong code: the payer may try again
+        return HTMLResponse(pages.challenge_page(row, token, error=MSG_3DS_FORMAT), status_code=422)
     if not await run_in_threadpool(store.move_page, row.id, ("challenge",), "processing"):
         raise PageGone(row.return_url)
     scenario = SCENARIOS[row.scenario]
@@ -190,7 +212,10 @@ def _phone(form: dict[str, str]) -> tuple[str, str | None]:
 async def register_wallet(request: Request, token: str) -> Response:
     """Open a sandbox wallet with 100 000 ₽ for a phone that has none."""
     row = await _open_payment(token)
-    phone, error = _phone(await _form(request))
+    try:
+        phone, error = _phone(await _form(request))
+    except FormTooLarge:
+        phone, error = "", MSG_FORM_TOO_LARGE
     if error:
         return HTMLResponse(pages.wallet_page(row, token, phone=phone, error=error), status_code=422)
     balance = get_sandbox_settings().new_wallet_balance_kopecks
@@ -217,7 +242,11 @@ async def pay_by_wallet(request: Request, token: str) -> Response:
     row = await _open_payment(token)
     if row.requested_method == "bank_card":
         return HTMLResponse(pages.card_page(row, token, error=MSG_WRONG_METHOD), status_code=422)
-    phone, refusal = await _wallet_form_error(row, token, await _form(request))
+    try:
+        form = await _form(request)
+    except FormTooLarge:
+        return HTMLResponse(pages.wallet_page(row, token, error=MSG_FORM_TOO_LARGE), status_code=422)
+    phone, refusal = await _wallet_form_error(row, token, form)
     if refusal is not None:
         return refusal
     wallet = {"method_type": "wallet", "wallet_phone": phone, "scenario": "wallet"}

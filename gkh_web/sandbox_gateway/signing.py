@@ -38,7 +38,7 @@ def verify_webhook(
     if not timestamp_header or not signature_header or not secret:
         return False
     text = timestamp_header.strip()
-    if not text.isdigit() or len(text) > 12:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:  # «²».isdigit() is True, int("²") fails
         return False
     timestamp = int(text)
     if abs(_unix(now) - timestamp) > tolerance_seconds:

@@ -137,13 +137,17 @@ def house_label(house: House, *, with_city: bool = False) -> str:
     return f"{house.city}, {label}" if with_city else label
 
 
+MAX_HOUSE_QUERY_LENGTH = 200
+"""No address is longer; a megabyte pasted into the field is not split into words for every house."""
+
+
 def house_suggestions(session: Session, *, region: str, query: str, limit: int = 8) -> list[HouseChoice]:
     """Houses of ``region`` whose «city street д. number» contains every word of ``query``.
 
-    A blank query suggests nothing: the list appears once the resident types.
+    A blank query, or one longer than any address, suggests nothing: the list appears once the resident types.
     Matching happens in Python over the region's houses (see the module notes).
     """
-    if not address_words(query) or limit <= 0:
+    if len(query) > MAX_HOUSE_QUERY_LENGTH or not address_words(query) or limit <= 0:
         return []
     houses = session.exec(select(House).where(House.region == region)).all()
     with_city = len({house.city for house in houses}) > 1
@@ -383,7 +387,11 @@ def public_account(session: Session, account_id: int) -> PublicAccountView:
     return views[0]
 
 
+MAX_RECORD_ID = 2**63 - 1
+"""The largest id a database column holds; a bigger int from the browser would crash the driver."""
+
+
 def is_record_id(value: object) -> bool:
-    """A real positive ``int``: anything else from the browser (``True``, «5», None) matches no row."""
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+    """A real positive ``int`` a column can hold: anything else from the browser (``True``, «5», None, 10**30)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_RECORD_ID
 

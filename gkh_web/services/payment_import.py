@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 import sqlalchemy as sa
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 from sqlmodel import Session, select
 
@@ -42,6 +42,7 @@ from gkh_web.domain.identifiers import (
     validate_inn,
 )
 from gkh_web.domain.money import format_rubles
+from gkh_web.domain.text import character_code, hidden_character, shown_value
 
 FORMAT_NAME = "gkh.payment-documents"
 FORMAT_VERSION = 1
@@ -105,6 +106,18 @@ def _iso_date(value: Any) -> date:
         raise PydanticCustomError("date_value", "такой даты нет в календаре") from None
 
 
+def _plain_text(value: str) -> str:
+    """No NUL, line break, zero-width space or bidi override inside a one-line field."""
+    char = hidden_character(value)
+    if char is not None:
+        raise PydanticCustomError(
+            "hidden_character", "недопустимый невидимый или управляющий символ {code} (знак № {position})",
+            {"code": character_code(char), "position": value.index(char) + 1},
+        )
+    return value
+
+
+Text = Annotated[str, AfterValidator(_plain_text)]
 Kopecks = Annotated[int, Field(ge=-MAX_ABS_KOPECKS, le=MAX_ABS_KOPECKS)]
 NonNegativeKopecks = Annotated[int, Field(ge=0, le=MAX_ABS_KOPECKS)]
 Volume = Annotated[Decimal, BeforeValidator(_exact_number), Field(ge=0, max_digits=14, decimal_places=4)]
@@ -121,9 +134,9 @@ class _StrictModel(BaseModel):
 
 
 class ServiceLineIn(_StrictModel):
-    service_name: str = Field(min_length=1, max_length=255)
+    service_name: Text = Field(min_length=1, max_length=255)
     service_kind: ServiceKind
-    unit: str = Field(min_length=1, max_length=20)
+    unit: Text = Field(min_length=1, max_length=20)
     volume: Volume | None = None
     tariff: Tariff | None = None
     charged_kopecks: NonNegativeKopecks
@@ -138,12 +151,12 @@ class PeriodIn(_StrictModel):
 
 
 class PaymentDocumentIn(_StrictModel):
-    provider_inn: str
-    ipd: str
-    number: str = Field(min_length=1, max_length=30)
-    izhku: str | None = None
-    account_number: str | None = None
-    els: str | None = None
+    provider_inn: Text
+    ipd: Text
+    number: Text = Field(min_length=1, max_length=30)
+    izhku: Text | None = None
+    account_number: Text | None = None
+    els: Text | None = None
     period: PeriodIn
     issue_date: IsoDate | None = None
     due_date: IsoDate | None = None
@@ -185,8 +198,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, (int, Decimal)):
         return f"получено число {value}"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:40] + "…"
-        return f'получена строка "{shown}"'
+        return f'получена строка "{shown_value(value)}"'
     if isinstance(value, list):
         return "получен список"
     if isinstance(value, dict):
@@ -243,7 +255,7 @@ def _translate(error: dict) -> str:
         return f"слишком много знаков после точки: не более {context.get('decimal_places')}"
     if kind in ("decimal_max_digits", "decimal_whole_digits"):
         return "слишком большое число"
-    if kind in ("number_type", "date_format", "date_value"):
+    if kind in ("number_type", "date_format", "date_value", "hidden_character"):
         return error["msg"]
     return f"неверное значение ({error['msg']})"
 
@@ -253,9 +265,14 @@ def _literal_message(field_name: str, value: Any, context: dict) -> str:
     if field_name == "format":
         return f'ожидается "{FORMAT_NAME}": файл другого формата'
     if field_name == "version":
-        return f"версия формата {value!r} не поддерживается; поддерживается версия {FORMAT_VERSION}"
+        return f"версия формата {_literal(value)} не поддерживается; поддерживается версия {FORMAT_VERSION}"
     allowed = str(context.get("expected", "")).replace(" or ", ", ").replace("'", "")
-    return f"недопустимое значение {value!r}; допустимые: {allowed}"
+    return f"недопустимое значение {_literal(value)}; допустимые: {allowed}"
+
+
+def _literal(value: Any) -> str:
+    """A received value as ``repr`` shows it, but a long or invisible-laden string shortened and escaped."""
+    return f"'{shown_value(value)}'" if isinstance(value, str) else shown_value(repr(value))
 
 
 def _problems(error: ValidationError, prefix: tuple[str | int, ...] = ()) -> list[ImportProblem]:
@@ -288,8 +305,12 @@ _JSON_MESSAGES = {
 }
 
 
+class _ForbiddenConstant(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity``: valid for Python's parser, not for money."""
+
+
 def _reject_constant(name: str) -> None:
-    raise ValueError(name)
+    raise _ForbiddenConstant(name)
 
 
 def parse_json_bytes(raw: bytes) -> tuple[Any, ImportProblem | None]:
@@ -309,8 +330,10 @@ def parse_json_bytes(raw: bytes) -> tuple[Any, ImportProblem | None]:
         return None, ImportProblem(
             "", f"Файл не является JSON: строка {error.lineno}, столбец {error.colno} ({reason})"
         )
-    except ValueError as error:
+    except _ForbiddenConstant as error:
         return None, ImportProblem("", f"Файл не является JSON: значение {error} не допускается")
+    except ValueError:  # Python refuses integers of more than 4300 digits (sys.get_int_max_str_digits)
+        return None, ImportProblem("", "Файл не является JSON: в нём слишком длинное число")
     except RecursionError:
         return None, ImportProblem("", "Файл не является JSON: слишком глубокая вложенность")
 
@@ -347,7 +370,7 @@ class _Checker:
         try:
             return normalize(value)
         except IdentifierError as error:
-            self.problem(path, f"{error} (в файле: «{value}»)")
+            self.problem(path, f"{error} (в файле: «{shown_value(value)}»)")
             return None
 
     def provider(self, path: str, inn_text: str) -> ProviderOrganisation | None:

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
+from gkh_web.domain.contacts import login_problem
 from gkh_web.domain.identifiers import IdentifierError, normalize_snils
 from gkh_web.domain.masks import mask_phone, mask_snils, snils_digits
 from gkh_web.esia import provider
@@ -91,20 +92,8 @@ class EsiaLoginState(rx.State):
     @rx.event
     def set_snils(self, value: str):
         self.snils = mask_snils(value)
-        self.snils_error = self._snils_problem(self.snils, while_typing=True)
-
-    @staticmethod
-    def _snils_problem(text: str, *, while_typing: bool) -> str:
-        digits = snils_digits(text)
-        if not digits:
-            return "" if while_typing else "Введите СНИЛС"
-        if len(digits) < 11:
-            return "" if while_typing else "СНИЛС состоит из 11 цифр"
-        try:
-            normalize_snils(digits)
-        except IdentifierError as error:
-            return str(error)
-        return ""
+        # While typing only a complete number is checked (its checksum); the rest waits for «Войти».
+        self.snils_error = self._typed_snils_problem(self.snils) if len(snils_digits(self.snils)) == 11 else ""
 
     @rx.event
     def toggle_password(self):
@@ -122,14 +111,15 @@ class EsiaLoginState(rx.State):
         if self.request_error:
             return
         # The form's own values: a debounced keystroke may not have reached the state yet.
+        # They are checked as sent, before the mask could cut off an extra digit.
         if self.mode == MODE_SNILS:
-            self.snils = mask_snils(str(form_data.get("snils") or self.snils))
-            login = self.snils
+            typed = str(form_data.get("snils") or self.snils)
+            self.snils = login = mask_snils(typed)
         else:
-            self.login = mask_phone(str(form_data.get("login") or self.login))
-            login = self.login
+            typed = str(form_data.get("login") or self.login)
+            self.login = login = mask_phone(typed)
         password = str(form_data.get("password") or "")
-        if not self._fields_ok(login, password):
+        if not self._fields_ok(typed, password):
             return
         outcome = await asyncio.to_thread(
             provider.sign_in_and_issue_code, login, password, self._client_id, self._redirect_uri
@@ -142,11 +132,26 @@ class EsiaLoginState(rx.State):
         separator = "&" if "?" in self._redirect_uri else "?"
         return rx.redirect(f"{self._redirect_uri}{separator}{query}", replace=True)
 
-    def _fields_ok(self, login: str, password: str) -> bool:
+    def _fields_ok(self, typed: str, password: str) -> bool:
+        """Only a well-formed login and a password of sane length go to the provider (and its lock counter)."""
         if self.mode == MODE_SNILS:
-            self.snils_error = self._snils_problem(login, while_typing=False)
+            self.snils_error = self._typed_snils_problem(typed)
             self.login_error = ""
         else:
-            self.login_error = "" if login.strip() else "Введите телефон или электронную почту"
-        self.password_error = "" if password else "Введите пароль"
+            self.login_error = login_problem(typed) if typed.strip() else "Введите телефон или электронную почту"
+        if not password:
+            self.password_error = "Введите пароль"
+        elif len(password) > provider.MAX_PASSWORD_LENGTH:
+            self.password_error = f"Пароль — не длиннее {provider.MAX_PASSWORD_LENGTH} знаков"
+        else:
+            self.password_error = ""
         return not (self.snils_error if self.mode == MODE_SNILS else self.login_error) and not self.password_error
+
+    @staticmethod
+    def _typed_snils_problem(typed: str) -> str:
+        """The СНИЛС as sent: letters, other digits («٣», «３») or a twelfth digit are not dropped silently."""
+        try:
+            normalize_snils(typed)
+        except IdentifierError as error:
+            return str(error)
+        return ""

@@ -57,10 +57,14 @@ class LinkAccountState(rx.State):
 
     @rx.event
     def set_region(self, value: str):
-        self.region = value
+        """Only a region from the list: anything else sent over the websocket is refused at the field."""
+        self.region = value if value in self.regions else ""
         self.house_query, self.house_label, self.house_id = "", "", 0
         self.houses, self.providers, self.provider_id = [], [], ""
-        self._clear_error("region")
+        if self.region:
+            self._clear_error("region")
+        else:
+            self.errors = {**self.errors, "region": "Выберите регион из списка"}
 
     @rx.event
     async def set_house_query(self, value: str):
@@ -128,7 +132,7 @@ class LinkAccountState(rx.State):
             identifier = self.identifier
             return lambda session: accounts.link_by_identifier(session, resident_id, identifier)
         house_id = self.house_id or None
-        provider_id = int(self.provider_id) if self.provider_id.isdigit() else None
+        provider_id = int(self.provider_id) if self.provider_id.isascii() and self.provider_id.isdigit() else None
         flat, account_number = self.flat, self.account_number
         return lambda session: accounts.link_by_address(
             session, resident_id, house_id=house_id, flat=flat, provider_id=provider_id,
