@@ -89,21 +89,26 @@ def demo_db(request, tmp_path, monkeypatch, demo_template) -> Iterator[str]:
     dispose_engines()
 
 
-def snapshot(url: str) -> dict[str, object]:
-    """Row counts of every table plus a checksum of all payment document and service line content."""
+def snapshot(
+    url: str, content: tuple[str, ...] = ("payment_document", "service_line"), metadata: sa.MetaData | None = None,
+) -> dict[str, object]:
+    """Row counts of every table plus a checksum of the content of the ``content`` tables (by default
+    all payment documents and service lines). ``metadata`` already reflected from a database of the same
+    schema saves reflecting it again."""
     engine = sa.create_engine(url)
     try:
-        metadata = sa.MetaData()
-        metadata.reflect(bind=engine)
+        if metadata is None:
+            metadata = sa.MetaData()
+            metadata.reflect(bind=engine)
         with engine.connect() as connection:
             counts = {
                 name: connection.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
                 for name, table in sorted(metadata.tables.items())
             }
             digest = hashlib.sha256()
-            for name in ("payment_document", "service_line"):
+            for name in content:
                 table = metadata.tables[name]
-                for row in connection.execute(sa.select(table).order_by(table.c.id)):
+                for row in connection.execute(sa.select(table).order_by(*table.primary_key.columns)):
                     digest.update(repr(tuple(row)).encode())
         return {"counts": counts, "content_sha256": digest.hexdigest()}
     finally:
