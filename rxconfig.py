@@ -4,6 +4,9 @@ our own settings (database and the rest) live in gkh_web/settings.py."""
 import reflex as rx
 
 from gkh_web.settings import get_settings
+from gkh_web.worker_respawn import respawn_failed_workers
+
+respawn_failed_workers()  # one killed backend worker must not stop the others (gkh_web/worker_respawn.py)
 
 config = rx.Config(
     app_name="gkh_web",

@@ -72,6 +72,13 @@ class Settings:
     reconcile_interval_seconds: int
     """How often the payment reconciler runs, once across all workers (``GKH_RECONCILE_INTERVAL_SECONDS``)."""
 
+    reconcile_stale_after_seconds: int
+    """The reconciler asks the gateway about an unfinished payment idle this long
+    (``GKH_RECONCILE_STALE_AFTER_SECONDS``)."""
+
+    gateway_timeout_seconds: int
+    """Longest wait for one gateway answer before the outcome counts as unknown (``GKH_GATEWAY_TIMEOUT_SECONDS``)."""
+
     @property
     def session_idle_limit_seconds(self) -> int:
         """The server ends a session idle longer than the kiosk's prompt and countdown together."""
@@ -104,6 +111,8 @@ def get_settings() -> Settings:
         redis_url=os.environ.get("GKH_REDIS_URL") or None,
         db_pool_size=int(os.environ.get("GKH_DB_POOL_SIZE", "10")),
         reconcile_interval_seconds=int(os.environ.get("GKH_RECONCILE_INTERVAL_SECONDS", "60")),
+        reconcile_stale_after_seconds=int(os.environ.get("GKH_RECONCILE_STALE_AFTER_SECONDS", "60")),
+        gateway_timeout_seconds=int(os.environ.get("GKH_GATEWAY_TIMEOUT_SECONDS", "15")),
     )
 
 

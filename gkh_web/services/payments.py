@@ -540,6 +540,9 @@ class PaymentView:
     method_text: str
     """«банковская карта МИР •••• 2987», «кошелёк «Виртуальный мир»» or "" before a method is chosen."""
     items: list[PaymentItemView]
+    continue_url: str = ""
+    """The gateway's page while the payer has not finished there (AWAITING_CUSTOMER), else "": after a lost
+    or late answer, a crash or a reload the resident gets back to it instead of waiting out the expiry."""
 
 
 def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50) -> list[PaymentView]:
@@ -576,6 +579,7 @@ def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50)
             card_text=f"{payment.card_brand or 'Карта'} •••• {payment.card_last4}" if payment.card_last4 else "",
             method_text=_method_text(payment),
             items=items.get(payment.id, []),
+            continue_url=(payment.confirmation_url or "") if payment.status == ps.AWAITING_CUSTOMER else "",
         )
         for payment in payments
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import reflex as rx
 
@@ -28,6 +29,7 @@ class PaymentResultState(rx.State):
     card_text: str = ""
     method_text: str = ""
     items: list[PaymentItemView] = []
+    continue_url: str = ""
     _public_id: str = ""
     _resident_id: int = 0
     _polling: bool = False
@@ -54,6 +56,17 @@ class PaymentResultState(rx.State):
         self.number, self.created_text, self.amount_text = view.number, view.created_text, view.amount_text
         self.status, self.status_text, self.in_progress = view.status, view.status_text, view.in_progress
         self.card_text, self.method_text, self.items = view.card_text, view.method_text, view.items
+        self.continue_url = view.continue_url
+
+    @rx.event
+    def continue_payment(self):
+        """«Продолжить оплату»: back to the gateway's page (a full page load: it is not a route of this app)."""
+        if not (self.in_progress and self.continue_url):
+            return
+        target = self.continue_url
+        if target.startswith("/"):
+            target = self.router.url.origin + target
+        return rx.call_script(f"window.location.assign({json.dumps(target)})")
 
     @rx.event
     async def download_receipt(self):

@@ -18,7 +18,6 @@ from gkh_web.state.gateway import current_gateway
 
 log = logging.getLogger(__name__)
 JOB = "payment-reconciler"
-STALE_AFTER_SECONDS = 60
 
 
 async def reconcile_if_leader(interval_seconds: int, holder: str | None = None) -> payments.ReconcileReport | None:
@@ -34,7 +33,7 @@ async def reconcile_if_leader(interval_seconds: int, holder: str | None = None) 
     ):
         return None
     report = await payments.reconcile(session_scope, current_gateway(), now=utc_now(),
-                                      stale_after_seconds=STALE_AFTER_SECONDS)
+                                      stale_after_seconds=get_settings().reconcile_stale_after_seconds)
     log.info("reconciler round by %s: %s", holder, report)
     return report
 
