@@ -23,10 +23,11 @@ JOB = "payment-reconciler"
 async def reconcile_if_leader(interval_seconds: int, holder: str | None = None) -> payments.ReconcileReport | None:
     """One round, if this worker holds (or takes) the lease; None when another worker has it.
 
-    The lease lasts a little less than the interval, so the holder renews it on its next
-    round and a surviving worker takes over one interval after the holder dies.
+    The lease lasts two intervals: the holder's next round (one interval plus the time the
+    round itself took) always renews it before it runs out, however busy the machine, and a
+    surviving worker takes over within two intervals after the holder dies.
     """
-    lease_seconds = max(1, interval_seconds - 1)
+    lease_seconds = 2 * interval_seconds
     holder = holder or leases.this_process()
     if not await in_transaction(
         lambda s: leases.try_acquire(s, JOB, now=utc_now(), seconds=lease_seconds, holder=holder)
