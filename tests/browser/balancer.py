@@ -42,6 +42,10 @@ class WebsocketBalancer:
         return self
 
     def stop(self) -> None:
+        try:  # close() alone leaves the thread blocked in accept() holding the socket open
+            self._server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self._server.close()
 
     def pin_next_websocket(self, backend: int) -> None:

@@ -30,6 +30,10 @@ class RecordingProxy:
         return self
 
     def stop(self) -> None:
+        try:  # close() alone leaves a thread blocked in accept() holding the socket open
+            self._server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self._server.close()
 
     def _serve(self) -> None:

@@ -89,7 +89,7 @@ class ServedApp:
 @contextmanager
 def fresh_postgres_databases(server_url: str, count: int) -> Iterator[list[str]]:
     """``count`` new, empty PostgreSQL databases on ``server_url``'s server, dropped on exit."""
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)  # survives a restart
     names = [f"gkh_served_{uuid.uuid4().hex[:12]}" for _ in range(count)]
     try:
         with admin.connect() as connection:
