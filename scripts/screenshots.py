@@ -11,6 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import sqlalchemy as sa
 from playwright.sync_api import Page, expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -39,7 +40,16 @@ def _shot(page: Page, name: str) -> None:
     print(path)
 
 
-def _tour(page: Page, url: str, newcomer: str, index: int) -> None:
+def _newest_payment(database_url: str) -> str:
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text("select public_id from payment order by id desc limit 1")).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def _tour(page: Page, url: str, database_url: str, newcomer: str, index: int) -> None:
     """``newcomer``: a demo resident who has not accepted the agreement yet on this database."""
     page.goto(url + "/")
     _shot(page, "start")
@@ -88,6 +98,18 @@ def _tour(page: Page, url: str, newcomer: str, index: int) -> None:
     page.locator("#expiry").fill("12/30")
     page.locator("#cvc").fill("123")
     _shot(page, "gateway-card")
+    # The resident leaves the gateway's page unpaid and comes back: «обрабатывается», «Продолжить оплату».
+    page.goto(url + "/pay/result?payment=" + _newest_payment(database_url))
+    expect(page.locator("#payment-continue")).to_be_visible(timeout=15_000)
+    _shot(page, "pay-pending")
+    page.goto(url + "/payments")
+    expect(page.locator(".history-open").first).to_be_visible()
+    _shot(page, "payments-pending")
+    page.locator(".history-open").first.click()
+    page.locator("#payment-continue").click()
+    page.locator("#card_number").fill("2202 4743 0132 2987")
+    page.locator("#expiry").fill("12/30")
+    page.locator("#cvc").fill("123")
     page.get_by_role("button", name="Оплатить").click()
     expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
     _shot(page, "pay-result")
@@ -100,7 +122,7 @@ def main() -> None:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for index, ((width, height), newcomer) in enumerate(zip(SIZES, ("kuznetsova", "petrova"), strict=True)):
             context = browser.new_context(viewport={"width": width, "height": height}, locale="ru-RU")
-            _tour(context.new_page(), app.url, newcomer, index)
+            _tour(context.new_page(), app.url, app.database_url, newcomer, index)
             context.close()
         browser.close()
 
