@@ -8,6 +8,7 @@ raised — the app is expected to poll ``GET payments/{id}`` anyway.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -23,6 +24,14 @@ from gkh_web.sandbox_gateway.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, 
 log = logging.getLogger(__name__)
 
 TIMEOUT = httpx.Timeout(connect=3.0, read=5.0, write=5.0, pool=3.0)
+
+
+@functools.lru_cache(maxsize=1)
+def _tls_context():
+    """Built once: a new client's own context loads the CA bundle, ~20 ms of CPU on the event loop per webhook."""
+    return httpx.create_ssl_context()
+
+
 EVENTS = {"succeeded": "payment.succeeded", "canceled": "payment.canceled",
           "waiting_for_capture": "payment.waiting_for_capture"}
 
@@ -76,7 +85,8 @@ async def _deliver(payment_id: str, event: str, body: bytes) -> None:
     """Up to N attempts with a pause between; each attempt is signed afresh."""
     settings = get_sandbox_settings()
     delivery_id = await run_in_threadpool(store.new_delivery, payment_id, event)
-    async with httpx.AsyncClient(transport=_transport, timeout=TIMEOUT, trust_env=False) as client:
+    async with httpx.AsyncClient(transport=_transport, timeout=TIMEOUT, trust_env=False,
+                                 verify=_tls_context()) as client:
         for attempt in range(settings.webhook_attempts):
             if attempt:
                 await asyncio.sleep(settings.webhook_backoff_seconds * attempt)

@@ -21,6 +21,7 @@ import httpx
 
 from gkh_web.domain.contacts import ContactError, normalize_email, normalize_phone
 from gkh_web.domain.identifiers import IdentifierError, normalize_snils
+from gkh_web.services.tls import client_tls_context
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,8 @@ async def fetch_claims(
     timeout = httpx.Timeout(timeout_seconds, connect=CONNECT_TIMEOUT_SECONDS)
     try:
         async with asyncio.timeout(timeout_seconds * 2):
-            async with httpx.AsyncClient(base_url=server_base, timeout=timeout, transport=transport) as client:
+            async with httpx.AsyncClient(base_url=server_base, timeout=timeout, transport=transport,
+                                         verify=client_tls_context()) as client:
                 access_token = await _access_token(client, code, redirect_uri, client_id, client_secret)
                 payload = await _userinfo(client, access_token)
     except TimeoutError:

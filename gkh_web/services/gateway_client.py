@@ -33,6 +33,7 @@ from typing import Any, Protocol
 import httpx
 
 from gkh_web.domain.payment_states import GATEWAY_STATUSES
+from gkh_web.services.tls import client_tls_context
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +221,7 @@ class HttpGateway:
             async with asyncio.timeout(self._overall):
                 async with httpx.AsyncClient(
                     base_url=self._base_url, auth=self._auth, timeout=self._timeout, transport=self._transport,
-                    trust_env=False,
+                    trust_env=False, verify=client_tls_context(),
                 ) as client:
                     response = await client.request(method, self._base_url + path, json=body, headers=headers)
         except TimeoutError:

@@ -56,6 +56,7 @@ class SessionState(rx.State):
     sign_in_error: str = ""
     _token: str = ""
     _oauth_state: str = ""
+    _landing: str = ""
 
     @rx.var
     def signed_in(self) -> bool:
@@ -101,6 +102,25 @@ class SessionState(rx.State):
             )
         )
 
+    def _land(self, route: str):
+        """Leave ``/auth/callback`` for ``route`` only once its on_load chain has finished.
+
+        A redirect returned straight from the on_load handler reaches the browser while the
+        chain's last event (marking the page hydrated) still waits for the tab's lock; the
+        next page's on_load then cancels that event, and a cancel that lands just as it takes
+        the Redis lock leaves the lock held until it expires: the cabinet opened after 10 s
+        (bench/kiosks.py). ``open_landing`` is queued behind the chain, so nothing is left
+        to cancel when the browser moves on.
+        """
+        self._landing = route
+        return SessionState.open_landing
+
+    @rx.event
+    def open_landing(self):
+        route, self._landing = self._landing, ""
+        if route:
+            return rx.redirect(route, replace=True)
+
     @rx.event
     async def finish_sign_in(self):
         """On ``/auth/callback``: check ``state``, trade the code for claims over HTTP, open a session."""
@@ -110,9 +130,9 @@ class SessionState(rx.State):
         if not code or not expected_state or returned_state != expected_state:
             signed_in = await self.current_resident() if self._token else None
             if signed_in:  # a repeated on_load or a reload of this page: go where the resident belongs
-                return rx.redirect(AGREEMENT_ROUTE if signed_in.needs_agreement else CABINET_ROUTE, replace=True)
+                return self._land(AGREEMENT_ROUTE if signed_in.needs_agreement else CABINET_ROUTE)
             self.sign_in_error = "Вход не завершён: начните вход заново"
-            return rx.redirect(START_ROUTE, replace=True)
+            return self._land(START_ROUTE)
         settings = get_settings()
         try:
             claims = await esia_client.fetch_claims(
@@ -122,7 +142,7 @@ class SessionState(rx.State):
             )
         except (esia_client.EsiaUnavailable, esia_client.EsiaSignInFailed) as error:
             self.sign_in_error = str(error)
-            return rx.redirect(START_ROUTE, replace=True)
+            return self._land(START_ROUTE)
         previous = self._token  # a sign-in over an open session on this tab ends the old one
         token = await in_transaction(
             lambda session: residents.sign_in_resident(session, claims, replaced_token=previous or None)
@@ -132,7 +152,7 @@ class SessionState(rx.State):
         self.sign_in_error = ""
         found = await self.current_resident()
         target = AGREEMENT_ROUTE if found and found.needs_agreement else CABINET_ROUTE
-        return rx.redirect(target, replace=True)
+        return self._land(target)
 
     @rx.event
     async def sign_out(self):
