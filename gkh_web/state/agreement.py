@@ -33,10 +33,9 @@ class AgreementState(rx.State):
     @rx.event
     async def open_page(self):
         session_state = await self.get_state(SessionState)
-        refused = await session_state.require_page_access(agreement_page=True)
+        refused, resident_id = await session_state.page_access(agreement_page=True)
         if refused:
             return refused
-        resident_id = await session_state.current_resident_id()
         profile = await in_transaction(lambda session: residents.resident_profile(session, resident_id))
         self.fio, self.snils, self.phone = profile.fio, profile.snils_text, profile.phone_text
         if self._shown_to != resident_id:

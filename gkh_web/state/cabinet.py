@@ -26,11 +26,11 @@ class CabinetState(rx.State):
     @rx.event
     async def open_page(self):
         session_state = await self.get_state(SessionState)
-        refused = await session_state.require_page_access()
+        refused, resident_id = await session_state.page_access()
         if refused:
             self._clear()
             return refused
-        await self.reload()
+        await self._show(resident_id)
 
     def _clear(self) -> None:
         self.accounts = []
@@ -43,6 +43,9 @@ class CabinetState(rx.State):
         if resident_id is None:
             self._clear()
             return
+        await self._show(resident_id)
+
+    async def _show(self, resident_id: int) -> None:
         views = await in_transaction(lambda session: accounts.linked_accounts(session, resident_id))
         self.accounts = views
         self.total_due_text = format_rubles(sum(view.amount_due_kopecks for view in views))

@@ -180,11 +180,10 @@ class PayPageState(rx.State):
     @rx.event
     async def open_page(self):
         session_state = await self.get_state(SessionState)
-        refused = await session_state.require_page_access()
+        refused, resident_id = await session_state.page_access()
         if refused:
             self.loaded = False
             return refused
-        resident_id = await session_state.current_resident_id()
         account_param = self.router.url.query_parameters.get("account", "")
         if account_param and not (account_param.isascii() and account_param.isdigit()):
             return rx.redirect("/pay/other", replace=True)  # «²», «-1», «1 OR 1=1»: no such account

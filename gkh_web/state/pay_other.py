@@ -34,10 +34,9 @@ class PayOtherState(rx.State):
     @rx.event
     async def open_page(self):
         session_state = await self.get_state(SessionState)
-        refused = await session_state.require_page_access()
+        refused, resident_id = await session_state.page_access()
         if refused:
             return refused
-        resident_id = await session_state.current_resident_id()
         if self._shown_to == resident_id:
             return  # on_load may run again (reconnect, a late duplicate): keep the form as it is
         self._shown_to = resident_id or 0

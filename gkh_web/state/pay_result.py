@@ -37,10 +37,9 @@ class PaymentResultState(rx.State):
     @rx.event
     async def open_page(self):
         session_state = await self.get_state(SessionState)
-        refused = await session_state.require_page_access()
+        refused, self._resident_id = await session_state.page_access()
         if refused:
             return refused
-        self._resident_id = await session_state.current_resident_id() or 0
         self._public_id = self.router.url.query_parameters.get("payment", "")
         await payments.refresh_from_gateway(self._public_id, current_gateway())
         await self._show()

@@ -15,10 +15,9 @@ class PaymentHistoryState(rx.State):
     @rx.event
     async def open_page(self):
         session_state = await self.get_state(SessionState)
-        refused = await session_state.require_page_access()
+        refused, resident_id = await session_state.page_access()
         if refused:
             self.payments, self.loaded = [], False
             return refused
-        resident_id = await session_state.current_resident_id()
         self.payments = await in_transaction(lambda session: payments.payments_of_resident(session, resident_id))
         self.loaded = True
