@@ -50,6 +50,21 @@ def sign_in_to_cabinet(page: Page, base_url: str, login: str, **kwargs) -> None:
     accept_agreement_if_asked(page)
 
 
+def pay_other_account_to_method_picker(page: Page, base_url: str, izhku: str, payer_phone: str) -> None:
+    """Sign in as the payer and pay an account found by its ИЖКУ up to «Выбор способа оплаты»
+    (another resident's account, so the tests keep the demo residents' own amounts)."""
+    sign_in_to_cabinet(page, base_url, payer_phone)
+    page.get_by_role("link", name="Оплатить по другому лицевому счёту").click()
+    page.locator("#other-identifier").fill(izhku)
+    page.get_by_role("button", name="Найти").click()
+    page.get_by_role("link", name="Перейти к оплате").click()
+    expect(page.locator(".payable-account")).to_have_count(1)
+    page.locator("#pay-next").click()
+    expect(page.get_by_role("heading", name="Подтверждение оплаты")).to_be_visible()
+    page.get_by_role("button", name="Оплатить").click()
+    expect(page.get_by_role("heading", name="Выбор способа оплаты")).to_be_visible()
+
+
 def serious_accessibility_violations(page: Page) -> list[str]:
     """axe-core (from the npm registry, injected into the page): serious and critical violations."""
     page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")

@@ -25,7 +25,7 @@ from playwright.sync_api import Page, expect
 
 from gkh_web.services.demo_data import DEMO_ACCOUNT_TO_LINK, DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
 from tests.browser.conftest import open_page
-from tests.browser.flows import sign_in_to_cabinet
+from tests.browser.flows import pay_other_account_to_method_picker, sign_in_to_cabinet
 from tests.browser.private_services import (
     GatewayProxy,
     PrivatePostgres,
@@ -93,17 +93,7 @@ def _create_databases(server_url: str, *names: str) -> list[str]:
 
 
 def _other_account_to_method(page: Page, url: str, account, payer: str = "petrova") -> None:
-    """Sign in and pay an account found by its ИЖКУ up to «Выбор способа оплаты»."""
-    sign_in_to_cabinet(page, url, LOGIN[payer].phone)
-    page.get_by_role("link", name="Оплатить по другому лицевому счёту").click()
-    page.locator("#other-identifier").fill(account.izhku)
-    page.get_by_role("button", name="Найти").click()
-    page.get_by_role("link", name="Перейти к оплате").click()
-    expect(page.locator(".payable-account")).to_have_count(1)
-    page.locator("#pay-next").click()
-    expect(page.get_by_role("heading", name="Подтверждение оплаты")).to_be_visible()
-    page.get_by_role("button", name="Оплатить").click()
-    expect(page.get_by_role("heading", name="Выбор способа оплаты")).to_be_visible()
+    pay_other_account_to_method_picker(page, url, account.izhku, LOGIN[payer].phone)
 
 
 def _pay_on_gateway_page(page: Page, number: str = "4242 4242 4242 4242") -> None:

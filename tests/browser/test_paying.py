@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from gkh_web.services.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
-from tests.browser.flows import sign_in_to_cabinet
+from tests.browser.flows import pay_other_account_to_method_picker, sign_in_to_cabinet
 
 pytestmark = pytest.mark.browser
 LOGIN = {login.key: login for login in DEMO_LOGINS}
@@ -18,16 +18,7 @@ LOGIN = {login.key: login for login in DEMO_LOGINS}
 
 def _to_method_picker(page: Page, base_url: str, account) -> None:
     """Pay another (unlinked) account, so other tests keep their demo amounts."""
-    sign_in_to_cabinet(page, base_url, LOGIN["petrova"].phone)
-    page.get_by_role("link", name="Оплатить по другому лицевому счёту").click()
-    page.locator("#other-identifier").fill(account.izhku)
-    page.get_by_role("button", name="Найти").click()
-    page.get_by_role("link", name="Перейти к оплате").click()
-    expect(page.locator(".payable-account")).to_have_count(1)
-    page.locator("#pay-next").click()
-    expect(page.get_by_role("heading", name="Подтверждение оплаты")).to_be_visible()
-    page.get_by_role("button", name="Оплатить").click()
-    expect(page.get_by_role("heading", name="Выбор способа оплаты")).to_be_visible()
+    pay_other_account_to_method_picker(page, base_url, account.izhku, LOGIN["petrova"].phone)
 
 
 def _card_page(page: Page, number: str) -> None:
