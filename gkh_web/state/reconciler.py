@@ -18,6 +18,8 @@ from gkh_web.state.gateway import current_gateway
 
 log = logging.getLogger(__name__)
 JOB = "payment-reconciler"
+START_DELAY_SECONDS = 5
+"""Let the server start listening first: the sandbox gateway lives on the same port."""
 
 
 async def reconcile_if_leader(interval_seconds: int, holder: str | None = None) -> payments.ReconcileReport | None:
@@ -41,10 +43,16 @@ async def reconcile_if_leader(interval_seconds: int, holder: str | None = None) 
 
 async def reconcile_payments_forever() -> None:
     interval = get_settings().reconcile_interval_seconds
-    await asyncio.sleep(5)  # let the server start listening: the sandbox gateway lives on the same port
-    while True:
+    await asyncio.sleep(START_DELAY_SECONDS)
+    try:
+        while True:
+            try:
+                await reconcile_if_leader(interval)
+            except Exception:  # a failed round must not stop the next one
+                log.exception("payment reconciliation round failed")
+            await asyncio.sleep(interval)
+    finally:  # a worker shutting down hands the lease over at once, not after it runs out
         try:
-            await reconcile_if_leader(interval)
-        except Exception:  # a failed round must not stop the next one
-            log.exception("payment reconciliation round failed")
-        await asyncio.sleep(interval)
+            await in_transaction(lambda s: leases.release(s, JOB, now=utc_now()))
+        except Exception:
+            log.warning("could not release the reconciler lease; it runs out by itself")

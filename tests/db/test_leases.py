@@ -7,6 +7,7 @@ import asyncio
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session
 
 from gkh_web.db.engine import get_engine, session_scope
@@ -101,3 +102,29 @@ async def test_the_reconciler_runs_in_one_worker_per_round(demo_db, monkeypatch)
     again = await asyncio.gather(*(reconciler.reconcile_if_leader(60, holder=w) for w in workers))
     assert len(rounds) == 2, "the holder renews its lease on its next round; the others still skip"
     assert [r is not None for r in again] == [r is not None for r in reports]
+
+
+async def test_a_worker_shutting_down_hands_the_lease_over_at_once(demo_db, monkeypatch):
+    async def empty_round(*_args, **_kwargs):
+        return reconciler.payments.ReconcileReport()
+
+    monkeypatch.setattr(reconciler.payments, "reconcile", empty_round)
+    monkeypatch.setattr(reconciler, "current_gateway", lambda: None)
+    monkeypatch.setattr(reconciler, "START_DELAY_SECONDS", 0)
+    task = asyncio.create_task(reconciler.reconcile_payments_forever())
+    for _ in range(200):
+        await asyncio.sleep(0.02)
+        with session_scope() as session:
+            if session.get(BackgroundLease, reconciler.JOB) is not None:
+                break
+    with session_scope() as session:
+        assert session.get(BackgroundLease, reconciler.JOB).holder == leases.this_process()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert _acquire_job("another-worker"), "released on shutdown: no need to wait two intervals"
+
+
+def _acquire_job(holder: str) -> bool:
+    with session_scope() as session:
+        return leases.try_acquire(session, reconciler.JOB, now=utc_now(), seconds=60, holder=holder)
