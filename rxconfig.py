@@ -20,6 +20,11 @@ config = rx.Config(
     # Several backend workers share the tabs' state through Redis (GKH_REDIS_URL); unset = one worker.
     redis_url=get_settings().redis_url,
     telemetry_enabled=False,  # the kiosk never phones home
+    # Only pages served from the public URL may open the websocket (Reflex's default is any site):
+    # a foreign page's script cannot drive a tab's events, whatever it claims.
+    cors_allowed_origins=[get_settings().public_url],
+    # X-Forwarded-For is believed only for this many proxies of our own in front (GKH_TRUSTED_PROXY_HOPS).
+    trusted_proxy_hops=get_settings().trusted_proxy_hops,
     show_built_with_reflex=False,
     # Ports come from the command line (`make run` serves page and websocket on one port, 3000);
     # none set here, or `reflex run --backend-only` (an extra backend process) refuses to start.

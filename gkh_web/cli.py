@@ -8,6 +8,9 @@
     gkh import ФАЙЛ                      загрузить платёжные документы из JSON
     gkh esia add-user --last-name … …    добавить пользователя демо-ЕСИА
     gkh esia list-users                  показать пользователей демо-ЕСИА (без паролей)
+    gkh esia list-clients                показать клиентов демо-ЕСИА и их адреса возврата
+    gkh check-config                     проверить настройки (в GKH_ENV=production — никаких демо-значений)
+    gkh sessions end-all                 завершить все открытые сеансы жителей (например, после инцидента)
 
 Exit codes: 0 success, 1 the work failed (bad file, database not ready), 2 the
 command line itself is wrong. Never imports Reflex, so it starts fast and runs
@@ -31,8 +34,11 @@ from gkh_web.db import migrate
 from gkh_web.db.engine import create_database_if_missing, resolve_url, session_scope
 from gkh_web.domain.contacts import format_phone
 from gkh_web.domain.identifiers import format_snils
+from gkh_web.esia import clients
 from gkh_web.esia.users import EsiaUserInvalid, NewEsiaUser, add_esia_user, list_esia_users
+from gkh_web.services import config_check, residents
 from gkh_web.services.payment_import import import_payment_documents_file
+from gkh_web.settings import get_settings
 from gkh_web.services.demo_data import (
     DEMO_ACCOUNT_TO_LINK,
     DEMO_LOGINS,
@@ -125,6 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("file", metavar="ФАЙЛ", help="путь к JSON-файлу, не больше 10 МБ")
     _add_esia_commands(commands)
+    commands.add_parser(
+        "check-config", help="проверить настройки",
+        description="Проверяет настройки окружения. В GKH_ENV=production отказывает, пока действует любое "
+                    "демо-значение, и перечисляет все проблемы разом.",
+    )
+    sessions = commands.add_parser("sessions", help="сеансы жителей", description="Сеансы жителей в ГИС ЖКХ.")
+    sessions_commands = sessions.add_subparsers(dest="sessions_command", metavar="ДЕЙСТВИЕ", title="действия")
+    sessions_commands.add_parser("end-all", help="завершить все открытые сеансы (причина «revoked»)")
     return parser
 
 
@@ -148,6 +162,7 @@ def _add_esia_commands(commands) -> None:
     add.add_argument("--password", metavar="ПАРОЛЬ",
                      help="пароль (не меньше 8 знаков, буквы и цифры); лучше не указывать и ввести по запросу")
     esia_commands.add_parser("list-users", help="показать пользователей (без паролей)")
+    esia_commands.add_parser("list-clients", help="показать зарегистрированные системы и их адреса возврата")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -174,8 +189,39 @@ def _handler(args: argparse.Namespace):
             "create": _db_create, "upgrade": _db_upgrade, "current": _db_current, "ensure-demo": _ensure_demo, "revision": _db_revision,
         }.get(args.db_command)
     if args.command == "esia":
-        return {"add-user": _esia_add_user, "list-users": _esia_list_users}.get(args.esia_command)
-    return {"demo": _demo, "import": _import}.get(args.command)
+        return {"add-user": _esia_add_user, "list-users": _esia_list_users,
+                "list-clients": _esia_list_clients}.get(args.esia_command)
+    if args.command == "sessions":
+        return {"end-all": _sessions_end_all}.get(args.sessions_command)
+    return {"demo": _demo, "import": _import, "check-config": _check_config}.get(args.command)
+
+
+def _check_config(_args) -> int:
+    settings = get_settings()
+    problems = config_check.config_problems(settings)
+    if problems:
+        text = config_check.refusal_text(problems) if settings.is_production else "\n".join(problems)
+        print(text, file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Настройки годятся для GKH_ENV={settings.env}; публичный адрес {settings.public_url}")
+    return EXIT_OK
+
+
+def _refuse_demo_in_production() -> bool:
+    """Demo data (known people, known passwords) never goes into a production database."""
+    if get_settings().is_production:
+        print("GKH_ENV=production: демо-данные не загружаются.", file=sys.stderr)
+        return True
+    return False
+
+
+def _sessions_end_all(_args) -> int:
+    if not _database_ready():
+        return EXIT_FAILED
+    with session_scope() as session:
+        ended = residents.end_all_sessions(session, reason="revoked")
+    print(f"Завершено сеансов: {ended}. Открытые вкладки покажут стартовый экран при следующем действии.")
+    return EXIT_OK
 
 
 def _shown_url() -> str:
@@ -216,6 +262,8 @@ def _db_revision(args) -> int:
 
 
 def _ensure_demo(_args) -> int:
+    if _refuse_demo_in_production():
+        return EXIT_FAILED
     _db_upgrade(_args)
     with session_scope() as session:
         loaded = ensure_demo(session)
@@ -228,6 +276,8 @@ def _ensure_demo(_args) -> int:
 def _demo(args) -> int:
     if args.if_empty:
         return _ensure_demo(args)
+    if _refuse_demo_in_production():
+        return EXIT_FAILED
     _db_upgrade(args)
     as_of = args.as_of or date.today()
     print(f"Удаляю все данные и загружаю демо-набор на {as_of:%d.%m.%Y}" + (" с большим набором…" if args.large else "…"))
@@ -347,6 +397,20 @@ def _esia_list_users(_args) -> int:
     print(f"Пользователи демо-ЕСИА ({len(users)}):")
     for user in users:
         print(f"  {user.fio}: {user.phone} / {user.email} / СНИЛС {user.snils}; идентификатор {user.subject_id}")
+    return EXIT_OK
+
+
+def _esia_list_clients(_args) -> int:
+    if not _database_ready():
+        return EXIT_FAILED
+    with session_scope() as session:
+        registered = clients.list_clients(session)
+    if not registered:
+        print("Клиентов демо-ЕСИА нет: сервер записывает свой при старте, «gkh demo» — при загрузке.")
+        return EXIT_OK
+    print(f"Клиенты демо-ЕСИА ({len(registered)}):")
+    for client in registered:
+        print(f"  {client.client_id}: " + ", ".join(client.redirect_uris))
     return EXIT_OK
 
 

@@ -13,6 +13,18 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+ENV_DEMO = "demo"
+ENV_PRODUCTION = "production"
+ENVIRONMENTS = (ENV_DEMO, ENV_PRODUCTION)
+
+DEFAULT_PUBLIC_URL = "http://localhost:3000"
+DEMO_ESIA_CLIENT_SECRET = "demo-esia-secret"
+SANDBOX_SHOP_SECRET = "sandbox-secret"
+SANDBOX_WEBHOOK_SECRET = "sandbox-webhook-secret"
+"""The embedded defaults: known to everyone who reads this file, so production refuses them."""
+
+CALLBACK_PATH = "/auth/callback"
+
 
 def _default_database_url() -> str:
     return f"sqlite:///{PROJECT_ROOT / 'data' / 'gkh.db'}"
@@ -21,6 +33,15 @@ def _default_database_url() -> str:
 @dataclass(frozen=True)
 class Settings:
     """What the app needs to know about its surroundings."""
+
+    env: str
+    """``demo`` (the default: embedded providers and demo secrets are fine) or ``production``
+    (``GKH_ENV``; the server refuses to start on any demo default, see ``services.config_check``)."""
+
+    public_url: str
+    """Scheme, host and port the residents' browsers use (``GKH_PUBLIC_URL``, no trailing slash).
+    Every address handed to anyone (the ЕСИА ``redirect_uri``, the gateway's ``return_url``, links)
+    is built from it, never from request headers; the websocket accepts only this Origin."""
 
     database_url: str
     """SQLAlchemy URL of the main database (``GKH_DATABASE_URL``)."""
@@ -50,6 +71,9 @@ class Settings:
     kiosk_countdown_seconds: int
     """Countdown in «Вы ещё здесь?» before a full reset (``GKH_KIOSK_COUNTDOWN_SECONDS``)."""
 
+    session_max_seconds: int
+    """Absolute lifetime of a sign-in, however active (``GKH_SESSION_MAX_SECONDS``, 30 minutes)."""
+
     gateway_name: str
     """Name recorded on each payment (``GKH_GATEWAY_NAME``, default ``sandbox``)."""
 
@@ -60,7 +84,34 @@ class Settings:
     """Shop id for the gateway (``GKH_GATEWAY_SHOP_ID``)."""
 
     gateway_secret: str
-    """Secret key for the gateway and its webhook signatures (``GKH_GATEWAY_SECRET``)."""
+    """Secret key of the shop at the gateway (``GKH_GATEWAY_SECRET``, HTTP Basic auth of the API)."""
+
+    gateway_webhook_secret: str
+    """Key of the gateway's notification signatures (``GKH_GATEWAY_WEBHOOK_SECRET``)."""
+
+    gateway_page_hosts: tuple[str, ...]
+    """Hosts whose https pages the browser may be sent to as the gateway's payment page
+    (``GKH_GATEWAY_PAGE_HOSTS``, comma-separated); the public URL's own origin (the embedded
+    sandbox) is always allowed, and in demo mode http on loopback too."""
+
+    webhook_allowed_networks: tuple[str, ...]
+    """Networks notifications may come from (``GKH_WEBHOOK_ALLOWED_NETWORKS``, comma-separated CIDRs;
+    empty = any: the notification is only a hint, the payment is read back from the gateway)."""
+
+    allow_demo_esia_in_production: bool
+    """``GKH_PRODUCTION_ALLOW_DEMO_ESIA``: serve the embedded demo ЕСИА even in production (a staging stand)."""
+
+    allow_sandbox_in_production: bool
+    """``GKH_PRODUCTION_ALLOW_SANDBOX_GATEWAY``: serve the sandbox gateway even in production
+    (its payments are test payments and never pay a document there)."""
+
+    trusted_proxy_hops: int
+    """How many reverse proxies in front of us append to ``X-Forwarded-For`` (``GKH_TRUSTED_PROXY_HOPS``);
+    0 = the address is the TCP peer's, and the header is ignored."""
+
+    rate_limits: str
+    """Overrides of the rate limits (``GKH_RATE_LIMITS``, e.g. ``lookup_per_tab=20/600``; see
+    ``services.rate_limits.DEFAULT_LIMITS``)."""
 
     redis_url: str | None
     """Redis for the Reflex state of every tab (``GKH_REDIS_URL``); required for more than one backend
@@ -80,6 +131,31 @@ class Settings:
     """Longest wait for one gateway answer before the outcome counts as unknown (``GKH_GATEWAY_TIMEOUT_SECONDS``)."""
 
     @property
+    def is_production(self) -> bool:
+        return self.env == ENV_PRODUCTION
+
+    @property
+    def callback_url(self) -> str:
+        """The one ЕСИА ``redirect_uri`` we register and send."""
+        return self.public_url + CALLBACK_PATH
+
+    def public_address(self, path_and_query: str) -> str:
+        """An absolute address on our public URL for a path of this app (``/pay/result?payment=…``)."""
+        if not path_and_query.startswith("/") or path_and_query.startswith("//"):
+            raise ValueError("a path of this app must start with a single /")
+        return self.public_url + path_and_query
+
+    @property
+    def embedded_esia_serving(self) -> bool:
+        """The demo ЕСИА answers under ``/esia``: in demo mode always, in production only when allowed."""
+        return not self.is_production or self.allow_demo_esia_in_production
+
+    @property
+    def sandbox_serving(self) -> bool:
+        """The sandbox gateway answers under ``/sandbox-gateway``: in demo mode always, in production if allowed."""
+        return not self.is_production or self.allow_sandbox_in_production
+
+    @property
     def session_idle_limit_seconds(self) -> int:
         """The server ends a session idle longer than the kiosk's prompt and countdown together."""
         return self.kiosk_idle_seconds + self.kiosk_countdown_seconds
@@ -93,21 +169,31 @@ class Settings:
 def get_settings() -> Settings:
     """Settings of this process; call ``get_settings.cache_clear()`` in tests after changing env."""
     return Settings(
+        env=(os.environ.get("GKH_ENV") or ENV_DEMO).strip().lower(),
+        public_url=(os.environ.get("GKH_PUBLIC_URL") or DEFAULT_PUBLIC_URL).strip().rstrip("/"),
         database_url=os.environ.get("GKH_DATABASE_URL") or _default_database_url(),
         max_document_payment_kopecks=int(
             os.environ.get("GKH_MAX_DOCUMENT_PAYMENT_KOPECKS", str(500_000 * 100))
         ),
         esia_url=(os.environ.get("GKH_ESIA_URL") or "").rstrip("/") or None,
         esia_client_id=os.environ.get("GKH_ESIA_CLIENT_ID", "gkh-web-kiosk"),
-        esia_client_secret=os.environ.get("GKH_ESIA_CLIENT_SECRET", "demo-esia-secret"),
+        esia_client_secret=os.environ.get("GKH_ESIA_CLIENT_SECRET") or DEMO_ESIA_CLIENT_SECRET,
         esia_timeout_seconds=int(os.environ.get("GKH_ESIA_TIMEOUT_SECONDS", "5")),
         demo_mode=_flag(os.environ.get("GKH_DEMO_MODE", "1")),
         kiosk_idle_seconds=int(os.environ.get("GKH_KIOSK_IDLE_SECONDS", "120")),
         kiosk_countdown_seconds=int(os.environ.get("GKH_KIOSK_COUNTDOWN_SECONDS", "20")),
+        session_max_seconds=int(os.environ.get("GKH_SESSION_MAX_SECONDS", str(30 * 60))),
         gateway_name=os.environ.get("GKH_GATEWAY_NAME", "sandbox"),
         gateway_url=(os.environ.get("GKH_GATEWAY_URL") or "").rstrip("/") or None,
         gateway_shop_id=os.environ.get("GKH_GATEWAY_SHOP_ID", "sandbox-shop"),
-        gateway_secret=os.environ.get("GKH_GATEWAY_SECRET", "sandbox-secret"),
+        gateway_secret=os.environ.get("GKH_GATEWAY_SECRET") or SANDBOX_SHOP_SECRET,
+        gateway_webhook_secret=os.environ.get("GKH_GATEWAY_WEBHOOK_SECRET") or SANDBOX_WEBHOOK_SECRET,
+        gateway_page_hosts=_words(os.environ.get("GKH_GATEWAY_PAGE_HOSTS", ""), lower=True),
+        webhook_allowed_networks=_words(os.environ.get("GKH_WEBHOOK_ALLOWED_NETWORKS", "")),
+        allow_demo_esia_in_production=_flag(os.environ.get("GKH_PRODUCTION_ALLOW_DEMO_ESIA", "0")),
+        allow_sandbox_in_production=_flag(os.environ.get("GKH_PRODUCTION_ALLOW_SANDBOX_GATEWAY", "0")),
+        trusted_proxy_hops=int(os.environ.get("GKH_TRUSTED_PROXY_HOPS", "0")),
+        rate_limits=os.environ.get("GKH_RATE_LIMITS", ""),
         redis_url=os.environ.get("GKH_REDIS_URL") or None,
         db_pool_size=int(os.environ.get("GKH_DB_POOL_SIZE", "10")),
         reconcile_interval_seconds=int(os.environ.get("GKH_RECONCILE_INTERVAL_SECONDS", "60")),
@@ -118,3 +204,9 @@ def get_settings() -> Settings:
 
 def _flag(text: str) -> bool:
     return text.strip().lower() not in ("0", "false", "no", "off", "")
+
+
+def _words(text: str, *, lower: bool = False) -> tuple[str, ...]:
+    """A comma-separated list, blanks dropped."""
+    items = (item.strip() for item in text.split(","))
+    return tuple(item.lower() if lower else item for item in items if item)

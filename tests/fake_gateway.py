@@ -22,6 +22,8 @@ import httpx
 SHOP_ID = "100500"
 SECRET = "test_secret_key"
 BASE_URL = "http://gateway.test/sandbox-gateway/api/v3"
+PAGE_HOST = "pay.gateway.test"
+"""Where the fake gateway's payment pages are; tests allow it with GKH_GATEWAY_PAGE_HOSTS."""
 
 
 class FakeGateway:
@@ -122,7 +124,7 @@ class FakeGateway:
             "id": payment_id, "status": "pending", "paid": False, "amount": body["amount"],
             "description": body.get("description"), "metadata": body.get("metadata", {}),
             "confirmation": {"type": "redirect", "return_url": body["confirmation"]["return_url"],
-                             "confirmation_url": f"http://gateway.test/sandbox-gateway/pay/{payment_id}"},
+                             "confirmation_url": f"https://{PAGE_HOST}/pay/{payment_id}"},
             "created_at": "2026-11-25T12:00:00.000Z", "test": True,
         }
         self.keys[key] = (digest, payment_id)

@@ -90,3 +90,14 @@ def page_frame(*children: rx.Component, guard: bool = True) -> rx.Component:
         min_height="100vh",
         background="#F5F7FA",
     )
+
+
+def waiting_page(text: str, *, guard: bool = True) -> rx.Component:
+    """A spinner and one line while an ``on_load`` handler decides where the browser goes next."""
+    return page_frame(
+        rx.center(
+            rx.vstack(rx.spinner(size="3"), rx.text(text, size="5"), align="center", spacing="4"),
+            padding_y="80px",
+        ),
+        guard=guard,
+    )

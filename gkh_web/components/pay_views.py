@@ -90,10 +90,13 @@ def _document_row(document: PayableDocument) -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.text("№ ", document.number, weight="bold", size="3"),
-                    rx.icon_button(rx.icon("list", size=20), variant="soft", size="3", type="button",
-                                   on_click=PayPageState.toggle_services(document.document_id),
-                                   aria_label="Услуги документа № " + document.number,
-                                   class_name="services-toggle"),
+                    rx.cond(  # another person's account: no volumes, tariffs or benefits (issue 10)
+                        ~PayPageState.public_mode,
+                        rx.icon_button(rx.icon("list", size=20), variant="soft", size="3", type="button",
+                                       on_click=PayPageState.toggle_services(document.document_id),
+                                       aria_label="Услуги документа № " + document.number,
+                                       class_name="services-toggle"),
+                    ),
                     align="center",
                     spacing="2",
                 ),

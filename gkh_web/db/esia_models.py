@@ -67,6 +67,8 @@ class EsiaAuthorizationCode(SQLModel, table=True):
     subject_id: str = Field(max_length=36, foreign_key="esia_user.subject_id", ondelete="CASCADE", index=True)
     client_id: str = Field(max_length=100)
     redirect_uri: str = Field(max_length=2000)
+    code_challenge: str | None = Field(default=None, max_length=128)
+    """PKCE (RFC 7636, S256 only): BASE64URL(SHA-256(code_verifier)); the token request must bring the verifier."""
     created_at: datetime = aware_datetime_field(default_factory=utc_now)
     expires_at: datetime = aware_datetime_field()
     used_at: datetime | None = aware_datetime_field(default=None)
@@ -100,3 +102,23 @@ class EsiaLoginThrottle(SQLModel, table=True):
     failed_attempts: int = Field(default=0)
     last_failed_at: datetime | None = aware_datetime_field(default=None)
     locked_until: datetime | None = aware_datetime_field(default=None)
+
+
+class EsiaClient(SQLModel, table=True):
+    """A relying party registered at the demo ЕСИА: its id, its secret (as a digest) and its exact return addresses.
+
+    As at a real provider, ``redirect_uri`` in a request must equal one of
+    ``redirect_uris`` character for character (RFC 9700 §2.1): no pattern, no
+    "any host with the right path". ГИС ЖКХ's own client is written here from
+    the settings when the server starts (``esia.clients.register_own_client``).
+    """
+
+    __tablename__ = "esia_client"
+
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: str = Field(max_length=100, unique=True)
+    secret_hash: str = Field(max_length=SHA256_HEX_LENGTH)
+    redirect_uris: str = Field(max_length=4000)
+    """One exact address per line."""
+    created_at: datetime = aware_datetime_field(default_factory=utc_now)
+    updated_at: datetime = aware_datetime_field(default_factory=utc_now)

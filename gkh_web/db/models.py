@@ -288,8 +288,9 @@ class ResidentAccountLink(SQLModel, table=True):
     linked_at: datetime = aware_datetime_field(default_factory=utc_now)
 
 
-SESSION_END_REASONS = ("logout", "idle", "replaced")
-"""«Выйти» / the kiosk's idle limit passed / a new sign-in on the same tab replaced it."""
+SESSION_END_REASONS = ("logout", "idle", "replaced", "expired", "revoked")
+"""«Выйти» / the kiosk's idle limit passed / a new sign-in on the same tab replaced it / the absolute
+lifetime (``GKH_SESSION_MAX_SECONDS``) ran out / an operator or the resident's next sign-in elsewhere ended it."""
 
 
 class ResidentSession(SQLModel, table=True):
@@ -430,3 +431,21 @@ class BackgroundLease(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=60)
     holder: str = Field(max_length=200)
     expires_at: datetime = aware_datetime_field()
+
+
+class RateLimitCounter(SQLModel, table=True):
+    """How many times one subject did one limited thing in one fixed window (when Redis is not set).
+
+    ``key_hash`` is the SHA-256 of «limit name:subject» (a tab token, a client address, a resident id):
+    the table never holds an address or a token in clear. One row per key and window; the count
+    goes up with a single upsert, so concurrent workers never lose an increment.
+    """
+
+    __tablename__ = "rate_limit_counter"
+
+    key_hash: str = Field(primary_key=True, max_length=64)
+    window_start: int = Field(primary_key=True, sa_type=sa.BigInteger)
+    """Unix seconds at which the window began (a multiple of the window's length)."""
+    count: int = Field(default=0)
+    expires_at: int = Field(sa_type=sa.BigInteger, index=True)
+    """Unix seconds after which the row can be deleted."""

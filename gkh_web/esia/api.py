@@ -26,7 +26,7 @@ from gkh_web.esia import provider
 TOKEN_PATH = "/esia/token"
 USERINFO_PATH = "/esia/userinfo"
 MAX_FORM_BYTES = 16 * 1024
-TOKEN_PARAMETERS = ("grant_type", "code", "redirect_uri", "client_id", "client_secret")
+TOKEN_PARAMETERS = ("grant_type", "code", "redirect_uri", "client_id", "client_secret", "code_verifier")
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
@@ -77,6 +77,7 @@ async def token(request: Request) -> JSONResponse:
         issued = await run_in_threadpool(
             provider.exchange_code_for_token, form["code"], client_id=form["client_id"],
             client_secret=form["client_secret"], redirect_uri=form["redirect_uri"],
+            code_verifier=form["code_verifier"],
         )
     except provider.InvalidClient:
         return _oauth_error("invalid_client", 401)

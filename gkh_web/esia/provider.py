@@ -18,8 +18,6 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
-from urllib.parse import urlsplit
-
 from sqlmodel import Session, select
 
 from gkh_web.db.engine import session_scope
@@ -27,7 +25,8 @@ from gkh_web.db.esia_models import EsiaUser
 from gkh_web.db.models import as_utc, utc_now
 from gkh_web.domain.contacts import ContactError, normalize_login
 from gkh_web.domain.identifiers import IdentifierError, format_snils
-from gkh_web.esia import throttle, tokens
+from gkh_web.domain import pkce
+from gkh_web.esia import clients, throttle, tokens
 from gkh_web.services.esia_passwords import hash_password, verify_password
 from gkh_web.settings import get_settings
 
@@ -36,7 +35,6 @@ MSG_ENTER_LOGIN = "Введите телефон, электронную поч�
 MSG_ENTER_PASSWORD = "Введите пароль"
 MSG_CLIENT_REJECTED = "Запрос на вход неверен: неизвестное приложение или адрес возврата"
 
-CALLBACK_PATH = "/auth/callback"
 MAX_PASSWORD_LENGTH = 256
 """Longer input is refused without hashing, so nobody can make argon2 chew megabytes."""
 
@@ -77,44 +75,42 @@ class SignInOutcome:
 # --- Relying party --------------------------------------------------------------
 
 
-def check_client(client_id: str, redirect_uri: str) -> None:
-    """Raise EsiaClientRejected unless this is our ГИС ЖКХ and its callback address.
+@dataclass(frozen=True)
+class AuthorizationRequest:
+    """What the relying party asked for in the query of ``/esia/login``."""
 
-    DEMO-ONLY RELAXATION: a real provider compares ``redirect_uri`` with the
-    exact addresses registered for the client. The kiosk is reached as
-    localhost, 127.0.0.1 on a random test port or a tablet's LAN IP, so here
-    any http(s) host and port is allowed as long as the path is exactly
-    ``/auth/callback`` with no user info, query or fragment. The code is still
-    bound to the exact ``redirect_uri`` it was issued for.
+    client_id: str
+    redirect_uri: str
+    code_challenge: str
+    challenge_method: str
+
+
+def _check_request(session: Session, request: AuthorizationRequest) -> None:
+    if not request.client_id or not request.redirect_uri:
+        raise EsiaClientRejected
+    if len(request.redirect_uri) > clients.MAX_REDIRECT_URI_LENGTH:
+        raise EsiaClientRejected
+    if request.challenge_method != pkce.METHOD_S256 or not pkce.is_s256_challenge(request.code_challenge):
+        raise EsiaClientRejected
+    if not clients.redirect_uri_registered(session, request.client_id, request.redirect_uri):
+        raise EsiaClientRejected
+
+
+def check_client(request: AuthorizationRequest) -> None:
+    """Raise EsiaClientRejected unless the client is registered, ``redirect_uri`` is exactly one of its
+    registered addresses, and the request carries an S256 PKCE challenge.
+
+    A refused request is shown on the provider's own page and never redirected:
+    an address we did not register is the one place the browser must not go.
     """
-    if not hmac.compare_digest(client_id.encode(), get_settings().esia_client_id.encode()):
-        raise EsiaClientRejected
-    if not _allowed_redirect_uri(redirect_uri):
-        raise EsiaClientRejected
-
-
-def _allowed_redirect_uri(redirect_uri: str) -> bool:
-    try:
-        parts = urlsplit(redirect_uri)
-        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
-    except ValueError:
-        return False
-    return (
-        parts.scheme in ("http", "https")
-        and bool(parts.hostname)
-        and "@" not in parts.netloc
-        and parts.path == CALLBACK_PATH
-        and not parts.query
-        and not parts.fragment
-    )
+    with session_scope() as session:
+        _check_request(session, request)
 
 
 def client_authenticated(client_id: str, client_secret: str) -> bool:
-    """``client_secret_post`` authentication at ``/esia/token``, in constant time."""
-    settings = get_settings()
-    id_ok = hmac.compare_digest(client_id.encode(), settings.esia_client_id.encode())
-    secret_ok = hmac.compare_digest(client_secret.encode(), settings.esia_client_secret.encode())
-    return id_ok and secret_ok
+    """``client_secret_post`` authentication at ``/esia/token``, in constant time, against the registry."""
+    with session_scope() as session:
+        return clients.secret_matches(session, client_id, client_secret)
 
 
 # --- Sign-in -----------------------------------------------------------------------
@@ -164,17 +160,27 @@ def _locked(locked_until: datetime) -> SignInOutcome:
     return SignInOutcome(None, throttle.lock_message(locked_until), locked_until)
 
 
-def authenticate(session: Session, login: str, password: str, *, now: datetime | None = None) -> SignInOutcome:
+def authenticate(
+    session: Session, login: str, password: str, *, client_address: str = "", now: datetime | None = None
+) -> SignInOutcome:
     """Check a login (phone, e-mail or СНИЛС in any mask) and password; count failures.
 
-    Nothing is committed here: the caller's transaction keeps the counter
-    and whatever follows (the code) together.
+    Failures are counted twice: for the login (5, then a lock of that login)
+    and for the browser's address (``sign_in_per_address`` in GKH_RATE_LIMITS,
+    then a lock of every login tried from there). A success clears only the
+    login's count: an attacker must not reset the address count with an
+    account of their own. Nothing is committed here: the caller's
+    transaction keeps the counters and whatever follows (the code) together.
     """
     now = _utc(now)
     if not (login or "").strip():
         return SignInOutcome(None, MSG_ENTER_LOGIN)
     if not password:
         return SignInOutcome(None, MSG_ENTER_PASSWORD)
+    address_key = throttle.address_key(client_address)
+    address_lock = throttle.current_lock(session, address_key, now)
+    if address_lock.locked_until is not None:
+        return SignInOutcome(None, throttle.address_lock_message(address_lock.locked_until), address_lock.locked_until)
     key = login_key(login)
     lock = throttle.current_lock(session, key, now)
     if lock.locked_until is not None:
@@ -183,36 +189,43 @@ def authenticate(session: Session, login: str, password: str, *, now: datetime |
     if _password_matches(user, password):
         throttle.record_success(session, key)
         return SignInOutcome(user.subject_id, "")
+    address_lock = throttle.record_address_failure(session, address_key, now)
     lock = throttle.record_failure(session, key, now)
     if lock.locked_until is not None:
         return _locked(lock.locked_until)
+    if address_lock.locked_until is not None:
+        return SignInOutcome(None, throttle.address_lock_message(address_lock.locked_until), address_lock.locked_until)
     return SignInOutcome(None, MSG_WRONG_CREDENTIALS)
 
 
 def issue_authorization_code(
-    session: Session, subject_id: str, client_id: str, redirect_uri: str, *, now: datetime | None = None
+    session: Session, subject_id: str, request: AuthorizationRequest, *, now: datetime | None = None
 ) -> str:
-    """A fresh single-use code (60 s) for a signed-in user, bound to this client and redirect_uri."""
-    check_client(client_id, redirect_uri)
-    return tokens.issue_code(session, subject_id, client_id, redirect_uri, _utc(now))
+    """A fresh single-use code (60 s) for a signed-in user, bound to this client, redirect_uri and PKCE challenge."""
+    _check_request(session, request)
+    return tokens.issue_code(session, subject_id, request.client_id, request.redirect_uri, _utc(now),
+                             code_challenge=request.code_challenge)
 
 
 def sign_in_and_issue_code(
-    login: str, password: str, client_id: str, redirect_uri: str, *, now: datetime | None = None
+    login: str, password: str, request: AuthorizationRequest, *, client_address: str = "",
+    now: datetime | None = None,
 ) -> SignInOutcome:
     """«Войти» on the login page: check the client, the password, and issue the code — one transaction.
 
-    Blocking (argon2 and the database): call it from a worker thread.
+    ``client_address`` (the browser's address) has a failure counter of its own, so one password tried
+    across many logins from one place is stopped too. Blocking (argon2 and the database): call it from
+    a worker thread.
     """
     try:
-        check_client(client_id, redirect_uri)
+        check_client(request)
     except EsiaClientRejected as rejected:
         return SignInOutcome(None, str(rejected))
     with session_scope() as session:
-        outcome = authenticate(session, login, password, now=now)
+        outcome = authenticate(session, login, password, client_address=client_address, now=now)
         if outcome.subject_id is None:
             return outcome
-        code = issue_authorization_code(session, outcome.subject_id, client_id, redirect_uri, now=now)
+        code = issue_authorization_code(session, outcome.subject_id, request, now=now)
         return replace(outcome, code=code)
 
 
@@ -220,13 +233,15 @@ def sign_in_and_issue_code(
 
 
 def exchange_code_for_token(
-    code: str, *, client_id: str, client_secret: str, redirect_uri: str, now: datetime | None = None
+    code: str, *, client_id: str, client_secret: str, redirect_uri: str, code_verifier: str,
+    now: datetime | None = None,
 ) -> tokens.IssuedToken:
     """``/esia/token``: raise InvalidClient or InvalidGrant, or return the access token (own transaction)."""
     if not client_authenticated(client_id, client_secret):
         raise InvalidClient
     with session_scope() as session:
-        return tokens.exchange_code(session, code, client_id=client_id, redirect_uri=redirect_uri, now=_utc(now))
+        return tokens.exchange_code(session, code, client_id=client_id, redirect_uri=redirect_uri,
+                                    code_verifier=code_verifier, now=_utc(now))
 
 
 def claims_for_access_token(token: str, *, now: datetime | None = None) -> dict[str, str | None] | None:

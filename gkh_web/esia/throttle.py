@@ -5,6 +5,10 @@ the user row, and it is kept for logins nobody has: an attacker who types
 someone's phone sees the same answers, and the same lock, whether or not that
 phone has an account.
 
+Failures are also counted per browser address (``address:<ip>``, limit
+``sign_in_per_address`` of GKH_RATE_LIMITS): five guesses per login would
+otherwise let one common password be tried against thousands of logins.
+
 Each of a person's three logins (phone, e-mail, СНИЛС) has its own counter, so
 an account takes at most 3 × 5 guesses per 15 minutes. Locking the account as
 a whole would be stricter, but then a lock reached through one login would show
@@ -22,6 +26,7 @@ from sqlmodel import Session, select
 
 from gkh_web.db.esia_models import EsiaLoginThrottle
 from gkh_web.db.models import as_utc
+from gkh_web.services.rate_limits import limit_named
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_DURATION = timedelta(minutes=15)
@@ -53,15 +58,18 @@ def login_key_hash(login_key: str) -> str:
     return hashlib.sha256(login_key.encode()).hexdigest()
 
 
+def _moscow_minute(moment: datetime) -> datetime:
+    """Moscow time rounded up to the minute, so that the time shown really works."""
+    moscow = as_utc(moment).astimezone(MOSCOW)
+    shown = moscow.replace(second=0, microsecond=0)
+    return shown + timedelta(minutes=1) if shown < moscow else shown
+
+
 def lock_message(locked_until: datetime) -> str:
     """«… Попробуйте после 14:35» in Moscow time, rounded up so that the time shown really works."""
-    moscow = as_utc(locked_until).astimezone(MOSCOW)
-    shown = moscow.replace(second=0, microsecond=0)
-    if shown < moscow:
-        shown += timedelta(minutes=1)
     return (
         f"Вход временно заблокирован после {MAX_FAILED_ATTEMPTS} неверных попыток. "
-        f"Попробуйте после {shown:%H:%M}"
+        f"Попробуйте после {_moscow_minute(locked_until):%H:%M}"
     )
 
 
@@ -71,10 +79,10 @@ def _row(session: Session, login_key: str) -> EsiaLoginThrottle | None:
     ).first()
 
 
-def _forget_stale(row: EsiaLoginThrottle, now: datetime) -> None:
+def _forget_stale(row: EsiaLoginThrottle, now: datetime, window: timedelta = FAILURE_WINDOW) -> None:
     """A finished lock, or failures outside the window, start a fresh count."""
     lock_over = row.locked_until is not None and as_utc(row.locked_until) <= now
-    window_over = row.last_failed_at is not None and as_utc(row.last_failed_at) + FAILURE_WINDOW <= now
+    window_over = row.last_failed_at is not None and as_utc(row.last_failed_at) + window <= now
     if lock_over or window_over:
         row.failed_attempts, row.locked_until, row.last_failed_at = 0, None, None
 
@@ -87,17 +95,48 @@ def current_lock(session: Session, login_key: str, now: datetime) -> LockState:
     return LockState(as_utc(row.locked_until))
 
 
-def record_failure(session: Session, login_key: str, now: datetime) -> LockState:
+def record_failure(
+    session: Session, login_key: str, now: datetime, *, max_attempts: int = MAX_FAILED_ATTEMPTS,
+    window: timedelta = FAILURE_WINDOW,
+) -> LockState:
     """Count one wrong password; the fifth within the window locks the login for 15 minutes."""
     row = _row(session, login_key) or EsiaLoginThrottle(login_key_hash=login_key_hash(login_key))
-    _forget_stale(row, now)
+    _forget_stale(row, now, window)
     row.failed_attempts += 1
     row.last_failed_at = now
-    if row.failed_attempts >= MAX_FAILED_ATTEMPTS:
-        row.locked_until = now + LOCK_DURATION
+    if row.failed_attempts >= max_attempts:
+        row.locked_until = now + window
     session.add(row)
     session.flush()
     return LockState(row.locked_until)
+
+
+# --- Per address: one password tried across many logins ------------------------------------------
+
+
+def address_key(client_address: str) -> str:
+    """The counter of every sign-in failure from one browser address (as the server saw it)."""
+    return "address:" + (client_address or "unknown")
+
+
+def address_limit() -> tuple[int, timedelta]:
+    """(failures, window) for one address: ``sign_in_per_address`` of GKH_RATE_LIMITS."""
+    limit = limit_named("sign_in_per_address")
+    return limit.count, timedelta(seconds=limit.seconds)
+
+
+def record_address_failure(session: Session, key: str, now: datetime) -> LockState:
+    """Count a failure from this address; at the limit every login from there waits out the window."""
+    count, window = address_limit()
+    return record_failure(session, key, now, max_attempts=count, window=window)
+
+
+def address_lock_message(locked_until: datetime) -> str:
+    """Said for every login once the address is locked: nothing here tells whether a login exists."""
+    return (
+        "Слишком много неудачных попыток входа с этого устройства. "
+        f"Попробуйте после {_moscow_minute(locked_until):%H:%M}"
+    )
 
 
 def record_success(session: Session, login_key: str) -> None:

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from gkh_web.db.esia_models import EsiaAccessToken, EsiaAuthorizationCode, EsiaUser
 from gkh_web.db.models import as_utc
+from gkh_web.domain import pkce
 
 CODE_LIFETIME = timedelta(seconds=60)
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=5)
@@ -40,13 +41,15 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
-def issue_code(session: Session, subject_id: str, client_id: str, redirect_uri: str, now: datetime) -> str:
+def issue_code(
+    session: Session, subject_id: str, client_id: str, redirect_uri: str, now: datetime, *, code_challenge: str
+) -> str:
     """Store a new authorization code for a signed-in user and return it (the only time it exists in clear)."""
     _purge_expired(session, now)
     code = new_secret()
     session.add(EsiaAuthorizationCode(
         code_hash=secret_digest(code), subject_id=subject_id, client_id=client_id,
-        redirect_uri=redirect_uri, created_at=now, expires_at=now + CODE_LIFETIME,
+        redirect_uri=redirect_uri, code_challenge=code_challenge, created_at=now, expires_at=now + CODE_LIFETIME,
     ))
     session.flush()
     return code
@@ -60,16 +63,22 @@ class IssuedToken:
     expires_in: int
 
 
-def exchange_code(session: Session, code: str, *, client_id: str, redirect_uri: str, now: datetime) -> IssuedToken:
+def exchange_code(
+    session: Session, code: str, *, client_id: str, redirect_uri: str, code_verifier: str, now: datetime
+) -> IssuedToken:
     """Trade a code for an access token, or raise InvalidGrant.
 
     The code is marked used with a conditional UPDATE, so two requests racing
-    with the same code cannot both win.
+    with the same code cannot both win. The PKCE verifier must hash to the
+    challenge the code was issued with: a code intercepted on its way back
+    through the browser buys nothing without it.
     """
     row = session.exec(
         select(EsiaAuthorizationCode).where(EsiaAuthorizationCode.code_hash == secret_digest(code))
     ).first()
     if row is None or not _code_fits(row, client_id, redirect_uri, now):
+        raise InvalidGrant
+    if not pkce.verifier_matches(code_verifier, row.code_challenge or ""):
         raise InvalidGrant
     claimed = session.exec(
         sa.update(EsiaAuthorizationCode)

@@ -6,8 +6,7 @@ from gkh_web.components.buttons import link_button
 from gkh_web.components.fields import big_input, labelled_field
 from gkh_web.components.layout import HEADER_BLUE, page_frame
 from gkh_web.components.house_picker import house_suggestions
-from gkh_web.services.accounts import PublicAccountView
-from gkh_web.state.pay_other import BY_ADDRESS, BY_IDENTIFIER, PayOtherState
+from gkh_web.state.pay_other import BY_ADDRESS, BY_IDENTIFIER, FoundAccount, PayOtherState
 
 
 def _error(field: str) -> rx.Var[str]:
@@ -60,7 +59,7 @@ def _requisite(label: str, value) -> rx.Component:
                      spacing="2", width="100%", wrap="wrap")
 
 
-def _result(account: PublicAccountView) -> rx.Component:
+def _result(account: FoundAccount) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -77,11 +76,7 @@ def _result(account: PublicAccountView) -> rx.Component:
                 align="start",
             ),
             _requisite("Лицевой счёт", account.number),
-            _requisite("ИЖКУ", account.izhku),
-            _requisite("Получатель", account.recipient_name + ", ИНН " + account.provider_inn),
-            _requisite("Банк", account.bank_name + ", БИК " + account.bik),
-            _requisite("Расчётный счёт", account.settlement_account),
-            link_button("Перейти к оплате", href="/pay?account=" + account.account_id.to_string(),
+            link_button("Перейти к оплате", href="/pay?ref=" + account.ref,
                         link_id="other-pay-link", size="4", background=HEADER_BLUE, style={"color": "white"},
                         width=["100%", "100%", "280px"]),
             spacing="2",
@@ -98,6 +93,9 @@ def pay_other_page() -> rx.Component:
             rx.link("← В личный кабинет", href="/cabinet", size="3"),
             rx.heading("Оплатить по другому лицевому счёту", as_="h1", size="7"),
             rx.text("Счёт не будет подключён к вашему кабинету.", size="4", color_scheme="gray"),
+            rx.cond(PayOtherState.notice != "",
+                    rx.callout(PayOtherState.notice, icon="info", color_scheme="amber", size="3", width="100%",
+                               id="other-notice")),
             rx.card(_search_form(), width="100%", size="3"),
             rx.cond(
                 PayOtherState.results.length() > 0,

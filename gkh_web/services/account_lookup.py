@@ -21,9 +21,9 @@ Decisions:
   the address on it, and paying someone else's flat by a typo is the worse
   mistake; the name is personal data the payer does not need.
 * Anyone may look up and pay any account (as in ГИС ЖКХ and at any bank), so
-  these functions take no resident. Rate-limiting look-ups against
-  enumeration of identifiers is out of scope here and belongs in front of the
-  state handlers.
+  these functions take no resident. Look-ups are rate-limited in front of them
+  (``services.rate_limits``, per tab and per client address), and the account id
+  never reaches the browser: the state hands out a short-lived opaque reference.
 
 No Reflex here: views are frozen dataclasses of ``str``/``int`` only, ready to
 be stored in Reflex state and sent to the browser.
@@ -286,18 +286,17 @@ def summarize_unpaid(rows: Iterable[tuple[int, int, int]]) -> dict[int, UnpaidSu
 
 @dataclass(frozen=True)
 class PublicAccountView:
-    """An account as shown to someone paying it without linking: requisites and amount, never the payer's name."""
+    """An account as shown to someone paying it without linking: no more than a payer needs to recognise it.
+
+    The street, house and flat, the organisation, the account number (printed on the bill the payer
+    holds) and what is owed. Never the payer's name; not the ЕЛС, ИЖКУ or bank details either (the
+    seed: «реквизиты исполнителя ЖКУ вводить не требуется», and the confirmation names the recipient).
+    ``account_id`` stays on the server: the state hands the browser an opaque reference instead.
+    """
 
     account_id: int
     number: str
-    els: str
-    izhku: str
     provider_name: str
-    recipient_name: str
-    provider_inn: str
-    bank_name: str
-    bik: str
-    settlement_account: str
     premises_hint: str
     """«ул. Лесная, д. 12, корп. 2, кв. 42»: enough to recognise the flat, no city, no name."""
     amount_due_kopecks: int
@@ -314,9 +313,7 @@ def public_view(details: AccountDetails, unpaid: UnpaidSummary) -> PublicAccount
     """The browser-safe view of one account (copies plain values, so no ORM object leaves the session)."""
     account, provider = details.account, details.provider
     return PublicAccountView(
-        account_id=account.id, number=account.number, els=account.els, izhku=account.izhku,
-        provider_name=provider.short_name, recipient_name=provider.recipient_name, provider_inn=provider.inn,
-        bank_name=provider.bank_name, bik=provider.bik, settlement_account=provider.settlement_account,
+        account_id=account.id, number=account.number, provider_name=provider.short_name,
         premises_hint=premises_hint(details.house, details.premises),
         amount_due_kopecks=unpaid.kopecks, amount_due_text=format_rubles(unpaid.kopecks),
         unpaid_documents=unpaid.documents,

@@ -37,6 +37,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from gkh_web.esia import clients
+from gkh_web.settings import get_settings
 from gkh_web.db.esia_models import EsiaUser
 from gkh_web.db.models import (
     House,
@@ -482,6 +484,7 @@ def load_demo(
     builder.load_ordinary()
     if large:
         builder.load_large()
+    clients.register_own_client(session, get_settings())  # the demo ЕСИА knows this ГИС ЖКХ and its callback
     session.flush()
     return builder.summary()
 

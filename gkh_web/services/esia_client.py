@@ -19,6 +19,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
+from gkh_web.domain import pkce
 from gkh_web.domain.contacts import ContactError, normalize_email, normalize_phone
 from gkh_web.domain.identifiers import IdentifierError, normalize_snils
 from gkh_web.services.tls import client_tls_context
@@ -78,8 +79,13 @@ def new_state() -> str:
     return secrets.token_urlsafe(32)
 
 
-def authorization_url(browser_base: str, *, state: str, redirect_uri: str, client_id: str) -> str:
-    """Where «Войти через Госуслуги» sends the browser; ``browser_base=""`` gives a same-origin path."""
+def authorization_url(
+    browser_base: str, *, state: str, redirect_uri: str, client_id: str, code_challenge: str
+) -> str:
+    """Where «Войти через Госуслуги» sends the browser; ``browser_base=""`` gives a same-origin path.
+
+    ``code_challenge`` is the S256 PKCE challenge of a verifier kept on the server (``domain.pkce``).
+    """
     query = urlencode(
         {
             "client_id": client_id,
@@ -87,6 +93,8 @@ def authorization_url(browser_base: str, *, state: str, redirect_uri: str, clien
             "state": state,
             "response_type": "code",
             "scope": ESIA_SCOPE,
+            "code_challenge": code_challenge,
+            "code_challenge_method": pkce.METHOD_S256,
         },
         quote_via=quote,
     )
@@ -97,6 +105,7 @@ async def fetch_claims(
     code: str,
     *,
     redirect_uri: str,
+    code_verifier: str,
     server_base: str,
     client_id: str,
     client_secret: str,
@@ -114,7 +123,8 @@ async def fetch_claims(
         async with asyncio.timeout(timeout_seconds * 2):
             async with httpx.AsyncClient(base_url=server_base, timeout=timeout, transport=transport,
                                          verify=client_tls_context()) as client:
-                access_token = await _access_token(client, code, redirect_uri, client_id, client_secret)
+                access_token = await _access_token(client, code, redirect_uri, code_verifier, client_id,
+                                                   client_secret)
                 payload = await _userinfo(client, access_token)
     except TimeoutError:
         raise _unavailable("no answer within the overall timeout") from None
@@ -129,11 +139,11 @@ def _unavailable(detail: str) -> EsiaUnavailable:
 
 
 async def _access_token(
-    client: httpx.AsyncClient, code: str, redirect_uri: str, client_id: str, client_secret: str
+    client: httpx.AsyncClient, code: str, redirect_uri: str, code_verifier: str, client_id: str, client_secret: str
 ) -> str:
     response = await client.post("/esia/token", data={
         "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
-        "client_id": client_id, "client_secret": client_secret,
+        "client_id": client_id, "client_secret": client_secret, "code_verifier": code_verifier,
     })
     if response.status_code in (400, 401):
         log.info("ЕСИА refused the code: %s %s", response.status_code, response.text[:200])

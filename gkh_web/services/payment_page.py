@@ -380,9 +380,9 @@ def _build_page(
         if not any(view.selectable or view.status == STATUS_IN_PROGRESS for view in views):
             continue
         due = sum(view.due_kopecks for view in views if view.selectable)
-        accounts.append(PayableAccount(
-            account_id=item.account.id, number=item.account.number, els=item.account.els,
-            izhku=item.account.izhku, provider_name=item.provider.short_name,
+        accounts.append(PayableAccount(  # someone else's account: no ЕЛС or ИЖКУ sent to the browser
+            account_id=item.account.id, number=item.account.number, els="" if public else item.account.els,
+            izhku="" if public else item.account.izhku, provider_name=item.provider.short_name,
             address=_address(item, public=public), recipient=_recipient(item.provider), documents=views,
             due_kopecks=due, due_text=format_rubles(due),
         ))

@@ -52,7 +52,7 @@ from gkh_web.db.models import (
 from gkh_web.domain import payment_states as ps
 from gkh_web.domain.dates import format_period
 from gkh_web.domain.money import format_rubles
-from gkh_web.services import payment_page
+from gkh_web.services import gateway_pages, payment_page
 from gkh_web.services.gateway_client import (
     GatewayPayment,
     GatewayRejected,
@@ -71,6 +71,10 @@ __all__ = [
 
 MSG_DOCUMENT_BEING_PAID = "Этот документ уже оплачивается — дождитесь результата"
 MSG_PAYMENT_NOT_FOUND = "Платёж не найден"
+MSG_PAGE_REFUSED = (
+    "Платёжная система прислала недопустимый адрес страницы оплаты. Платёж остановлен и передан на проверку, "
+    "деньги не списаны"
+)
 DESCRIPTION_PREFIX = "Оплата ЖКУ"
 EXPIRE_AFTER_SECONDS = 30 * 60
 """How long the payer has on the gateway page before the reconciler cancels the payment."""
@@ -382,15 +386,48 @@ async def start_payment(
                        detail={"http_status": error.status_code, "code": error.code}, now=now)
             session.commit()
             return _start_result(_load(session, payment_id, lock=False))
+    refused = bool(gp.confirmation_url) and gateway_pages.browser_address(gp.confirmation_url) is None
+    with session_factory() as session:
+        apply_gateway_payment(session, payment_id, gp, source="gateway", now=now)
+        if refused:
+            _review(session, _load(session, payment_id), "app",
+                    "confirmation_url refused: " + _url_summary(gp.confirmation_url or ""), now or utc_now())
+        session.commit()
+        result = _start_result(_load(session, payment_id, lock=False))
+    if refused:  # nobody will pay on that page: release the documents now rather than at the expiry
+        await _cancel_refused(payment_id, gp.id, request[0], gateway, session_factory, now)
+    return result
+
+
+async def _cancel_refused(
+    payment_id: int, gateway_payment_id: str, key: str, gateway: PaymentGateway, session_factory: SessionFactory,
+    now: datetime | None,
+) -> None:
+    try:
+        gp = await gateway.cancel(gateway_payment_id, f"{key}-cancel")
+    except (GatewayUnavailable, GatewayRejected) as error:
+        log.warning("payment %s: could not cancel after a refused page address: %s", payment_id, error)
+        return
     with session_factory() as session:
         apply_gateway_payment(session, payment_id, gp, source="gateway", now=now)
         session.commit()
-        return _start_result(_load(session, payment_id, lock=False))
+
+
+def _url_summary(url: str) -> str:
+    """Scheme and host of a refused address, for the event log (never a whole token-bearing URL)."""
+    scheme, _, rest = url.partition(":")
+    host = rest.lstrip("/").split("/", 1)[0].split("?", 1)[0]
+    return f"{scheme[:20]}:{('//' + host[:100]) if rest.startswith('//') else '…'}"
 
 
 def _start_result(payment: Payment) -> StartResult:
-    url = payment.confirmation_url if payment.status == ps.AWAITING_CUSTOMER else None
-    return StartResult(payment.status, url, ps.status_text(payment.status, payment.failure_reason))
+    """What the page does next; a payment page address we may not follow is never handed on."""
+    if payment.status == ps.AWAITING_CUSTOMER and payment.confirmation_url:
+        url = gateway_pages.browser_address(payment.confirmation_url)
+        if url is None:
+            return StartResult(payment.status, None, MSG_PAGE_REFUSED)
+        return StartResult(payment.status, url, ps.status_text(payment.status, payment.failure_reason))
+    return StartResult(payment.status, None, ps.status_text(payment.status, payment.failure_reason))
 
 
 # --- Webhooks -----------------------------------------------------------------------------------------------
@@ -579,7 +616,8 @@ def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50)
             card_text=f"{payment.card_brand or 'Карта'} •••• {payment.card_last4}" if payment.card_last4 else "",
             method_text=_method_text(payment),
             items=items.get(payment.id, []),
-            continue_url=(payment.confirmation_url or "") if payment.status == ps.AWAITING_CUSTOMER else "",
+            continue_url=(gateway_pages.browser_address(payment.confirmation_url) or "")
+            if payment.status == ps.AWAITING_CUSTOMER else "",
         )
         for payment in payments
     ]

@@ -26,7 +26,7 @@ from gkh_web.services.agreement import ResidentNotFound, needs_agreement
 from gkh_web.services.esia_client import EsiaClaims
 
 __all__ = [
-    "ResidentNotFound", "ResidentProfile", "end_session", "needs_agreement", "resident_for_token",
+    "ResidentNotFound", "ResidentProfile", "end_all_sessions", "end_session", "needs_agreement", "resident_for_token",
     "resident_profile", "sign_in_resident",
 ]
 
@@ -88,17 +88,24 @@ def _end(row: ResidentSession, reason: str, now: datetime) -> None:
 
 
 def resident_for_token(
-    session: Session, token: str, *, now: datetime | None = None, idle_limit_seconds: int
+    session: Session, token: str, *, now: datetime | None = None, idle_limit_seconds: int,
+    max_age_seconds: int | None = None,
 ) -> Resident | None:
     """The signed-in resident, and the session marked as used now; None if there is none any more.
 
     A session idle longer than ``idle_limit_seconds`` is ended here (reason
     "idle"), so a kiosk left alone is signed out even if its browser never
-    says so.
+    says so; one older than ``max_age_seconds`` (GKH_SESSION_MAX_SECONDS) is
+    ended as "expired" however busy it is, so a sign-in never outlives a visit.
     """
     now = _utc(now)
     row = _live_session(session, token)
     if row is None:
+        return None
+    if max_age_seconds is not None and now - as_utc(row.created_at) > timedelta(seconds=max_age_seconds):
+        _end(row, "expired", now)
+        session.add(row)
+        session.flush()
         return None
     if now - as_utc(row.last_seen_at) > timedelta(seconds=idle_limit_seconds):
         _end(row, "idle", now)
@@ -122,6 +129,19 @@ def end_session(session: Session, token: str, reason: str = "logout", *, now: da
     session.add(row)
     session.flush()
     return True
+
+
+def end_all_sessions(session: Session, reason: str = "revoked", *, now: datetime | None = None) -> int:
+    """End every live session (an operator's «everyone out»); returns how many were ended."""
+    if reason not in SESSION_END_REASONS:
+        raise ValueError(f"unknown end reason {reason!r}")
+    rows = session.exec(select(ResidentSession).where(ResidentSession.ended_at.is_(None))).all()
+    moment = _utc(now)
+    for row in rows:
+        _end(row, reason, moment)
+        session.add(row)
+    session.flush()
+    return len(rows)
 
 
 @dataclass(frozen=True)

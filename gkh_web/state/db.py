@@ -51,3 +51,9 @@ async def in_transaction(work: Callable[[Session], T]) -> T:
     """Run ``work(session)`` in a database thread as one transaction and return its result."""
     call = functools.partial(contextvars.copy_context().run, _in_session, work)  # as asyncio.to_thread does
     return await asyncio.get_running_loop().run_in_executor(_database_threads(), call)
+
+
+async def in_thread(work: Callable[[], T]) -> T:
+    """Run blocking ``work()`` (a Redis or database round trip of its own) in the same thread pool."""
+    call = functools.partial(contextvars.copy_context().run, work)
+    return await asyncio.get_running_loop().run_in_executor(_database_threads(), call)

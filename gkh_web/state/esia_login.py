@@ -21,6 +21,9 @@ from gkh_web.esia import provider
 from gkh_web.services.demo_data import DEMO_LOGINS
 from gkh_web.settings import get_settings
 
+MSG_BAD_REQUEST = (
+    "Запрос на вход неверен или устарел. Вернитесь в ГИС ЖКХ и нажмите «Войти через Госуслуги» ещё раз"
+)
 MODE_PHONE_EMAIL = "phone_email"
 MODE_SNILS = "snils"
 
@@ -56,27 +59,39 @@ class EsiaLoginState(rx.State):
     _client_id: str = ""
     _redirect_uri: str = ""
     _state: str = ""
+    _code_challenge: str = ""
+    _challenge_method: str = ""
 
     @rx.event
-    def open_page(self):
-        """Read and check the relying party's request; a bad one is refused before any typing."""
+    async def open_page(self):
+        """Read and check the relying party's request; a bad one is refused before any typing.
+
+        A refused request stays on this page with the provider's message: the browser is never
+        sent to an address that is not registered for the client, whatever the query says.
+        """
         params = self.router.url.query_parameters
         self._client_id = params.get("client_id", "")
         self._redirect_uri = params.get("redirect_uri", "")
         self._state = params.get("state", "")
+        self._code_challenge = params.get("code_challenge", "")
+        self._challenge_method = params.get("code_challenge_method", "")
         self.form_error = self.login_error = self.password_error = self.snils_error = ""
-        self.request_error = "" if self._request_is_valid() else (
-            "Запрос на вход неверен или устарел. Вернитесь в ГИС ЖКХ и нажмите «Войти через Госуслуги» ещё раз"
-        )
+        valid = await asyncio.to_thread(self._request_is_valid)
+        self.request_error = "" if valid else MSG_BAD_REQUEST
         self.demo_logins = _demo_hints() if get_settings().demo_mode else []
 
+    def _request(self) -> provider.AuthorizationRequest:
+        return provider.AuthorizationRequest(self._client_id, self._redirect_uri, self._code_challenge,
+                                             self._challenge_method)
+
     def _request_is_valid(self) -> bool:
-        if not (self._client_id and self._redirect_uri and self._state):
+        if not get_settings().embedded_esia_serving or not self._state or len(self._state) > 200:
             return False
         try:
-            return provider.check_client(self._client_id, self._redirect_uri) is not False
+            provider.check_client(self._request())
         except ValueError:
             return False
+        return True
 
     @rx.event
     def set_mode(self, mode: str | list[str]):
@@ -121,8 +136,11 @@ class EsiaLoginState(rx.State):
         password = str(form_data.get("password") or "")
         if not self._fields_ok(typed, password):
             return
+        if not get_settings().embedded_esia_serving:
+            return
         outcome = await asyncio.to_thread(
-            provider.sign_in_and_issue_code, login, password, self._client_id, self._redirect_uri
+            provider.sign_in_and_issue_code, login, password, self._request(),
+            client_address=self.router.session.client_ip,
         )
         if outcome.code is None:
             self.form_error = outcome.message

@@ -9,6 +9,7 @@ from gkh_web.services import accounts
 from gkh_web.services.accounts import HouseChoice, ProviderChoice
 from gkh_web.state.cabinet import CabinetState
 from gkh_web.state.db import in_transaction
+from gkh_web.state.limits import lookup_subjects, refusal
 from gkh_web.state.session import SessionState
 
 BY_ADDRESS = "address"
@@ -111,6 +112,10 @@ class LinkAccountState(rx.State):
             return rx.redirect("/", replace=True)
         if self.method == BY_ADDRESS and not self.region:
             self.errors = {"region": "Выберите регион"}
+            return
+        limited = await refusal(lookup_subjects(self))  # every attempt counts: a found account is data too
+        if limited:
+            self.errors = {"identifier" if self.method == BY_IDENTIFIER else "account_number": limited}
             return
         link = self._link_request(resident_id)
         try:

@@ -34,6 +34,8 @@ from gkh_web.services.payment_page import (
 from gkh_web.settings import get_settings
 from gkh_web.state.db import in_transaction
 from gkh_web.state.gateway import current_gateway
+from gkh_web.state.limits import refusal
+from gkh_web.state.pay_other import PayOtherState
 from gkh_web.state.session import SessionState
 
 STEP_SELECT = "select"
@@ -184,10 +186,17 @@ class PayPageState(rx.State):
         if refused:
             self.loaded = False
             return refused
-        account_param = self.router.url.query_parameters.get("account", "")
-        if account_param and not (account_param.isascii() and account_param.isdigit()):
-            return rx.redirect("/pay/other", replace=True)  # «²», «-1», «1 OR 1=1»: no such account
-        public_account_id = int(account_param) if account_param else 0
+        query = self.router.url.query_parameters
+        public_account_id = 0
+        if "ref" in query or "account" in query:
+            # Another person's account opens only through a reference this tab's own search made
+            # (and only for a while): no database id in the address leads anywhere.
+            pay_other = await self.get_state(PayOtherState)
+            public_account_id = pay_other.account_for_reference(query.get("ref", "")) or 0
+            if not public_account_id:
+                pay_other.reference_gone()
+                self.loaded = False
+                return rx.redirect("/pay/other", replace=True)
         same_page = (resident_id, public_account_id) == (self._resident_id, self._public_account_id)
         if self.loaded and same_page and not self._payment_id:
             # on_load again (reload, reconnect, another worker): keep the selection and the step,
@@ -217,6 +226,8 @@ class PayPageState(rx.State):
     @rx.event
     async def toggle_services(self, document_id: int):
         """The icon next to a document number: its services, read from the database on first open."""
+        if self.public_mode:
+            return  # volumes, tariffs and benefits of someone else's flat are not a payer's business
         key = str(document_id)
         if self.shown_services.get(key):
             self.shown_services = {**self.shown_services, key: False}
@@ -283,6 +294,10 @@ class PayPageState(rx.State):
         if resident_id is None or resident_id != self._resident_id:
             return rx.redirect("/", replace=True)
         if not self._payment_id:
+            limited = await refusal([("payment_per_resident", str(resident_id))])
+            if limited:  # nobody holds documents «в обработке» by starting payment after payment
+                self.pay_error = limited
+                return
             typed = (await self.get_state(PaySelectionState)).typed_amounts()
             public_id, email = self._public_account_id or None, self.receipt_email or None
             try:
@@ -293,14 +308,15 @@ class PayPageState(rx.State):
                 self.pay_error = _payment_refusal(error)
                 return
             self._payment_id, self._payment_public_id = record.id, record.public_id
-        return_url = f"{self.router.url.origin}{RESULT_ROUTE}?payment={self._payment_public_id}"
+        result_path = f"{RESULT_ROUTE}?payment={self._payment_public_id}"
+        return_url = get_settings().public_address(result_path)  # never the address the browser claims
         started = await payments.start_payment(self._payment_id, current_gateway(), return_url)
-        if started.confirmation_url:
-            target = started.confirmation_url
-            if target.startswith("/"):
-                target = self.router.url.origin + target
-            return rx.call_script(f"window.location.assign({json.dumps(target)})")  # the gateway's own page
-        return rx.redirect(return_url)
+        if started.confirmation_url:  # absolute and allowed (services.gateway_pages)
+            return rx.call_script(f"window.location.assign({json.dumps(started.confirmation_url)})")
+        if started.message == payments.MSG_PAGE_REFUSED:
+            self.pay_error = started.message
+            return
+        return rx.redirect(result_path)
 
 
 def _payment_refusal(error: Exception) -> str:

@@ -1,10 +1,18 @@
 """«Оплатить по другому лицевому счёту»: find any account without linking it.
 
-The result shows what is needed to pay and to recognise the premises — the
-recipient, the amount due, street, house and flat — and never the payer's name.
+The result shows what a payer needs to recognise the premises — street, house and
+flat, the organisation, the account number and the amount due — and never the payer's
+name. The account's database id never reaches the browser: each result carries an
+opaque reference (128 random bits) that this tab keeps on the server for a short while,
+and ``/pay?ref=…`` is the only way to the payment page of an account found here.
+Look-ups are rate-limited per tab and per client address.
 """
 
 from __future__ import annotations
+
+import dataclasses
+import secrets
+import time
 
 import reflex as rx
 
@@ -12,10 +20,26 @@ from gkh_web.domain.identifiers import IdentifierError
 from gkh_web.services import accounts
 from gkh_web.services.accounts import HouseChoice, PublicAccountView
 from gkh_web.state.db import in_transaction
+from gkh_web.state.limits import lookup_subjects, refusal
 from gkh_web.state.session import SessionState
 
 BY_IDENTIFIER = "identifier"
 BY_ADDRESS = "address"
+REFERENCE_SECONDS = 15 * 60
+"""How long «Перейти к оплате» works after a search."""
+MAX_REFERENCES = 20
+MSG_REFERENCE_GONE = "Ссылка на оплату устарела. Найдите лицевой счёт ещё раз"
+
+
+@dataclasses.dataclass(frozen=True)
+class FoundAccount:
+    """One search result as the browser gets it: a reference instead of the account's id."""
+
+    ref: str
+    number: str
+    provider_name: str
+    premises_hint: str
+    amount_due_text: str
 
 
 class PayOtherState(rx.State):
@@ -27,9 +51,12 @@ class PayOtherState(rx.State):
     house_id: int = 0
     account_number: str = ""
     errors: dict[str, str] = {}
-    results: list[PublicAccountView] = []
+    results: list[FoundAccount] = []
     searched: bool = False
+    notice: str = ""
     _shown_to: int = 0
+    _references: dict[str, tuple[int, int]] = {}
+    """ref → (account id, unix time it stops working)."""
 
     @rx.event
     async def open_page(self):
@@ -44,6 +71,30 @@ class PayOtherState(rx.State):
         self.houses, self.house_id, self.errors, self.results, self.searched = [], 0, {}, [], False
         regions = await in_transaction(accounts.regions)
         self.region = regions[0] if regions else ""
+
+    def account_for_reference(self, ref: str, *, now: float | None = None) -> int | None:  # ok-float: unix time
+        """The account a search of this tab found under ``ref``, while the reference is fresh; else None."""
+        found = self._references.get(ref) if isinstance(ref, str) else None
+        moment = time.time() if now is None else now
+        if found is None or found[1] <= moment:
+            return None
+        return found[0]
+
+    def reference_gone(self) -> None:
+        """Back on this page after a stale or foreign ``/pay?ref=…``: say why."""
+        self.notice, self._shown_to = MSG_REFERENCE_GONE, 0
+
+    def _remember(self, views: list[PublicAccountView]) -> list[FoundAccount]:
+        now = int(time.time())
+        live = {ref: found for ref, found in self._references.items() if found[1] > now}
+        shown = []
+        for view in views:
+            ref = secrets.token_urlsafe(16)
+            live[ref] = (view.account_id, now + REFERENCE_SECONDS)
+            shown.append(FoundAccount(ref, view.number, view.provider_name, view.premises_hint,
+                                      view.amount_due_text))
+        self._references = dict(list(live.items())[-MAX_REFERENCES:])
+        return shown
 
     @rx.event
     def set_method(self, value: str | list[str]):
@@ -71,11 +122,17 @@ class PayOtherState(rx.State):
     async def search(self, form_data: dict):
         self.identifier = str(form_data.get("identifier", self.identifier))
         self.account_number = str(form_data.get("account_number", self.account_number))
+        self.notice = ""
         if await (await self.get_state(SessionState)).current_resident_id() is None:
             return rx.redirect("/", replace=True)
         blank = self._blank_field_error()
         if blank:
             self.results, self.errors, self.searched = [], blank, True
+            return
+        limited = await refusal(lookup_subjects(self))
+        if limited:
+            field = "identifier" if self.method == BY_IDENTIFIER else "account_number"
+            self.results, self.errors, self.searched = [], {field: limited}, True
             return
         if self.method == BY_IDENTIFIER:
             identifier = self.identifier
@@ -85,7 +142,7 @@ class PayOtherState(rx.State):
             find = lambda session: accounts.find_accounts_to_pay(  # noqa: E731
                 session, house_id=house_id, account_number=number)
         try:
-            self.results = await in_transaction(find)
+            self.results = self._remember(await in_transaction(find))
             self.errors = {}
         except accounts.AccountLookupError as error:
             self.results, self.errors = [], {error.field: str(error)}

@@ -7,7 +7,7 @@ import json
 
 import reflex as rx
 
-from gkh_web.services import payments
+from gkh_web.services import gateway_pages, payments
 from gkh_web.services.receipt_pdf import receipt_pdf
 from gkh_web.services.payments import PaymentItemView
 from gkh_web.state.db import in_transaction
@@ -62,9 +62,9 @@ class PaymentResultState(rx.State):
         """«Продолжить оплату»: back to the gateway's page (a full page load: it is not a route of this app)."""
         if not (self.in_progress and self.continue_url):
             return
-        target = self.continue_url
-        if target.startswith("/"):
-            target = self.router.url.origin + target
+        target = gateway_pages.browser_address(self.continue_url)  # checked again: it is followed now
+        if target is None:
+            return
         return rx.call_script(f"window.location.assign({json.dumps(target)})")
 
     @rx.event

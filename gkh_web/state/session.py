@@ -5,16 +5,31 @@ opaque session token (a backend-only var: it never reaches the browser) and what
 the header shows. Every handler that reads a resident's data asks
 ``current_resident_id`` first, which re-checks the row in the database, so a
 session ended by «Выйти», by the idle reset or on another worker is ended here too.
+
+Two rules keep one resident's data away from the next person and from anyone
+holding the tab's Reflex token:
+
+* **The tab forgets everything when a session ends** (``wipe_tab``): every state of
+  the tab is reset on the server, not just the token — «Выйти», the idle reset, a
+  session found ended (idle, expired, revoked) by any handler, and a reconnect
+  after it ended (``TabGuard`` checks before the hydrate sends the state back).
+* **A new sign-in gets a new tab token** (``finish_sign_in``): the session is put into
+  the state of a fresh Reflex token, the browser is switched to it, and the old
+  token's states are wiped. A token seen or planted before sign-in opens nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
+import uuid
 from typing import Any
 
 import reflex as rx
+from reflex.middleware import Middleware
 
+from gkh_web.domain import pkce
 from gkh_web.services import esia_client, residents
 from gkh_web.settings import get_settings
 from gkh_web.state.db import in_transaction
@@ -22,13 +37,41 @@ from gkh_web.state.db import in_transaction
 log = logging.getLogger(__name__)
 
 START_ROUTE = "/"
-CALLBACK_PATH = "/auth/callback"
 CABINET_ROUTE = "/cabinet"
 AGREEMENT_ROUTE = "/agreement"
 
 # Drops the tab's Reflex token and reloads: the next visitor gets a brand-new state
 # tree, and the replaced history entry cannot bring the previous page back.
 FULL_RESET_SCRIPT = "window.sessionStorage.clear(); window.location.replace('/');"
+TOKEN_STORAGE_KEY = "token"
+"""Where Reflex's frontend keeps the tab's token (``sessionStorage``, .web/utils/state.js)."""
+
+
+def _switch_token_script(new_token: str, route: str) -> str:
+    """Give the tab its new Reflex token and load ``route`` under it (a full load: the old socket goes)."""
+    return (f"window.sessionStorage.setItem({json.dumps(TOKEN_STORAGE_KEY)}, {json.dumps(new_token)});"
+            f" window.location.replace({json.dumps(route)});")
+
+
+def app_state_classes() -> list[type[rx.State]]:
+    """Every state of this app (not Reflex's own), found by walking the tree from the root."""
+    found, stack = [], list(rx.State.get_substates())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.get_substates())
+        if cls.__module__.startswith("gkh_web."):
+            found.append(cls)
+    return sorted(found, key=lambda cls: cls.get_full_name())
+
+
+async def wipe_tab(any_state: rx.State) -> None:
+    """Reset every state of the tab to its defaults on the server: nothing of the last resident stays.
+
+    The states are loaded explicitly (with Redis only those an event needs are loaded, and
+    ``reset`` only reaches loaded ones); the delta of this event then blanks the screen too.
+    """
+    for cls in app_state_classes():
+        (await any_state.get_state(cls)).reset()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,7 +100,9 @@ class SessionState(rx.State):
     sign_in_error: str = ""
     _token: str = ""
     _oauth_state: str = ""
+    _code_verifier: str = ""
     _landing: str = ""
+    _landing_token: str = ""
 
     @rx.var
     def signed_in(self) -> bool:
@@ -68,42 +113,43 @@ class SessionState(rx.State):
         if not self._token:
             return None
         token = self._token
-        limit = get_settings().session_idle_limit_seconds
+        settings = get_settings()
 
         def lookup(session):
-            resident = residents.resident_for_token(session, token, idle_limit_seconds=limit)
+            resident = residents.resident_for_token(session, token, idle_limit_seconds=settings.session_idle_limit_seconds,
+                                                    max_age_seconds=settings.session_max_seconds)
             if resident is None:
                 return None
             return SignedInResident(resident.id, residents.needs_agreement(resident))
 
         found = await in_transaction(lookup)
         if found is None:
-            self._forget()
+            await wipe_tab(self)  # ended elsewhere (idle, expired, revoked): the tab forgets it all
         return found
 
     async def current_resident_id(self) -> int | None:
         found = await self.current_resident()
         return found.resident_id if found else None
 
-    def _forget(self) -> None:
-        self._token = ""
-        self.resident_name = ""
-
     @rx.event
     def begin_sign_in(self):
-        """«Войти через Госуслуги»: to the provider with a fresh anti-forgery ``state``."""
+        """«Войти через Госуслуги»: to the provider with a fresh anti-forgery ``state`` and PKCE challenge.
+
+        The ``redirect_uri`` is the configured public URL's callback, never the address this
+        browser claims to be on: a script connecting with a foreign Origin gets the same one.
+        """
         self.sign_in_error = ""
         self._oauth_state = esia_client.new_state()
+        self._code_verifier = pkce.new_code_verifier()
         settings = get_settings()
-        redirect_uri = self.router.url.origin + CALLBACK_PATH
         return rx.redirect(
             esia_client.authorization_url(
-                _esia_browser_base(), state=self._oauth_state, redirect_uri=redirect_uri,
-                client_id=settings.esia_client_id,
+                _esia_browser_base(), state=self._oauth_state, redirect_uri=settings.callback_url,
+                client_id=settings.esia_client_id, code_challenge=pkce.code_challenge(self._code_verifier),
             )
         )
 
-    def _land(self, route: str):
+    def _land(self, route: str, new_token: str = ""):
         """Leave ``/auth/callback`` for ``route`` only once its on_load chain has finished.
 
         A redirect returned straight from the on_load handler reaches the browser while the
@@ -113,12 +159,15 @@ class SessionState(rx.State):
         (bench/kiosks.py). ``open_landing`` is queued behind the chain, so nothing is left
         to cancel when the browser moves on.
         """
-        self._landing = route
+        self._landing, self._landing_token = route, new_token
         return SessionState.open_landing
 
     @rx.event
     def open_landing(self):
         route, self._landing = self._landing, ""
+        new_token, self._landing_token = self._landing_token, ""
+        if route and new_token:
+            return rx.call_script(_switch_token_script(new_token, route))
         if route:
             return rx.redirect(route, replace=True)
 
@@ -128,6 +177,7 @@ class SessionState(rx.State):
         params = self.router.url.query_parameters
         code, returned_state = params.get("code", ""), params.get("state", "")
         expected_state, self._oauth_state = self._oauth_state, ""  # single use
+        code_verifier, self._code_verifier = self._code_verifier, ""
         if not code or not expected_state or returned_state != expected_state:
             signed_in = await self.current_resident() if self._token else None
             if signed_in:  # a repeated on_load or a reload of this page: go where the resident belongs
@@ -137,23 +187,24 @@ class SessionState(rx.State):
         settings = get_settings()
         try:
             claims = await esia_client.fetch_claims(
-                code, redirect_uri=self.router.url.origin + CALLBACK_PATH, server_base=_esia_server_base(),
-                client_id=settings.esia_client_id, client_secret=settings.esia_client_secret,
-                timeout_seconds=settings.esia_timeout_seconds,
+                code, redirect_uri=settings.callback_url, code_verifier=code_verifier,
+                server_base=_esia_server_base(), client_id=settings.esia_client_id,
+                client_secret=settings.esia_client_secret, timeout_seconds=settings.esia_timeout_seconds,
             )
         except (esia_client.EsiaUnavailable, esia_client.EsiaSignInFailed) as error:
             self.sign_in_error = str(error)
             return self._land(START_ROUTE)
         previous = self._token  # a sign-in over an open session on this tab ends the old one
-        token = await in_transaction(
-            lambda session: residents.sign_in_resident(session, claims, replaced_token=previous or None)
-        )
-        self._token = token
-        self.resident_name = claims.fio
-        self.sign_in_error = ""
-        found = await self.current_resident()
-        target = AGREEMENT_ROUTE if found and found.needs_agreement else CABINET_ROUTE
-        return self._land(target)
+
+        def open_session(session):
+            token = residents.sign_in_resident(session, claims, replaced_token=previous or None)
+            resident = residents.resident_for_token(session, token, idle_limit_seconds=settings.session_idle_limit_seconds)
+            return token, residents.needs_agreement(resident)
+
+        token, needs_agreement = await in_transaction(open_session)
+        new_tab_token = await _give_session_to_new_tab(token, claims.fio)
+        await wipe_tab(self)  # the old token keeps nothing: not the session, not the sign-in round trip
+        return self._land(AGREEMENT_ROUTE if needs_agreement else CABINET_ROUTE, new_tab_token)
 
     @rx.event
     async def sign_out(self):
@@ -174,7 +225,7 @@ class SessionState(rx.State):
 
     async def _end(self, reason: str) -> None:
         token = self._token
-        self._forget()
+        await wipe_tab(self)
         if token:
             await in_transaction(lambda session: residents.end_session(session, token, reason=reason))
 
@@ -187,3 +238,40 @@ class SessionState(rx.State):
         if found.needs_agreement and not agreement_page:
             return rx.redirect(AGREEMENT_ROUTE, replace=True), found.resident_id
         return None, found.resident_id
+
+
+async def _give_session_to_new_tab(session_token: str, resident_name: str) -> str:
+    """Put the signed-in session into the state of a brand-new Reflex token and return that token.
+
+    The browser switches to it (``open_landing``); whoever knew the tab's old token (a
+    person at the kiosk before, a script that planted it) holds an empty, signed-out tab.
+    """
+    from gkh_web.gkh_web import app  # the running app (imported late: the app module imports this one)
+
+    new_token = str(uuid.uuid4())
+    async with app.modify_state(rx.BaseStateToken(ident=new_token, cls=SessionState)) as root:
+        fresh = await root.get_state(SessionState)
+        fresh._token, fresh.resident_name = session_token, resident_name
+    return new_token
+
+
+class TabGuard(Middleware):
+    """Before a (re)connect sends the whole state back, a tab whose session has ended is wiped.
+
+    Reflex answers ``hydrate_and_load`` with ``state.dict()`` before any ``on_load`` runs, so a
+    kiosk tab reconnecting after its session ended on the server (idle, expiry, another worker's
+    «Выйти») would otherwise get the last resident's name, accounts and payments back on screen.
+    """
+
+    async def preprocess(self, app, state, event):
+        if event.name not in _hydrate_event_names():
+            return None
+        session_state = await state.get_state(SessionState)
+        if session_state._token:
+            await session_state.current_resident()  # wipes the tab when the session is over
+        return None
+
+
+def _hydrate_event_names() -> frozenset[str]:
+    root = rx.State.get_full_name()
+    return frozenset({f"{root}.hydrate", f"{root}.hydrate_and_load"})

@@ -42,8 +42,9 @@ def use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_settings_and_engines():
-    """No cached settings or engines leak from one test into the next."""
+def _fresh_settings_and_engines(monkeypatch):
+    """No cached settings or engines leak from one test into the next; the fake gateway's pages are allowed."""
+    monkeypatch.setenv("GKH_GATEWAY_PAGE_HOSTS", "pay.gateway.test")
     get_settings.cache_clear()
     yield
     dispose_engines()

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from gkh_web.db.engine import session_scope
 from gkh_web.db.esia_models import EsiaUser
 from gkh_web.db.models import utc_now
+from gkh_web.domain import pkce
 from gkh_web.esia import provider, tokens
 from gkh_web.esia.api import build_api, esia_routes
 from gkh_web.services import esia_client
@@ -31,23 +32,30 @@ from gkh_web.services.esia_client import EsiaClaims, EsiaSignInFailed, EsiaUnava
 
 CLIENT_ID = "gkh-web-kiosk"
 CLIENT_SECRET = "demo-esia-secret"
-CALLBACK = "http://127.0.0.1:3000/auth/callback"
+CALLBACK = "http://localhost:3000/auth/callback"
+"""What the demo data registers for this ГИС ЖКХ: GKH_PUBLIC_URL (default) + /auth/callback."""
+VERIFIER = pkce.new_code_verifier()
+CHALLENGE = pkce.code_challenge(VERIFIER)
 SERVER = "http://esia.test"
 IVANOV = next(login for login in DEMO_LOGINS if login.key == "ivanov")
 KUZNETSOVA = next(login for login in DEMO_LOGINS if login.key == "kuznetsova")
 
 
+def request(redirect_uri: str = CALLBACK, challenge: str = CHALLENGE) -> provider.AuthorizationRequest:
+    return provider.AuthorizationRequest(CLIENT_ID, redirect_uri, challenge, pkce.METHOD_S256)
+
+
 def code_for(login: str, *, redirect_uri: str = CALLBACK, now: datetime | None = None) -> str:
-    outcome = provider.sign_in_and_issue_code(login, DEMO_PASSWORD, CLIENT_ID, redirect_uri, now=now)
+    outcome = provider.sign_in_and_issue_code(login, DEMO_PASSWORD, request(redirect_uri), now=now)
     assert outcome.code, outcome.message
     return outcome.code
 
 
 async def claims_for(code: str, *, app=None, redirect_uri: str = CALLBACK, client_secret: str = CLIENT_SECRET,
-                     timeout_seconds: int = 5, server_base: str = SERVER) -> EsiaClaims:
+                     timeout_seconds: int = 5, server_base: str = SERVER, code_verifier: str = VERIFIER) -> EsiaClaims:
     transport = httpx.ASGITransport(app=app if app is not None else build_api())
     return await fetch_claims(
-        code, redirect_uri=redirect_uri, server_base=server_base, client_id=CLIENT_ID,
+        code, redirect_uri=redirect_uri, code_verifier=code_verifier, server_base=server_base, client_id=CLIENT_ID,
         client_secret=client_secret, timeout_seconds=timeout_seconds, transport=transport,
     )
 
@@ -81,7 +89,7 @@ def test_two_exchanges_racing_with_one_code_cannot_both_win(demo_db, monkeypatch
     """Both requests read the code as unused before either marks it: the conditional UPDATE decides."""
     code = code_for(IVANOV.email)
     monkeypatch.setattr(tokens, "_code_fits", lambda *args: True)
-    exchange = dict(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, redirect_uri=CALLBACK)
+    exchange = dict(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, redirect_uri=CALLBACK, code_verifier=VERIFIER)
 
     assert provider.exchange_code_for_token(code, **exchange).access_token
     with pytest.raises(provider.InvalidGrant):
@@ -98,7 +106,7 @@ async def test_a_code_older_than_sixty_seconds_is_refused(demo_db):
 def test_expiry_is_checked_at_the_exchange_moment(demo_db):
     issued_at = utc_now()
     code = code_for(IVANOV.email, now=issued_at)
-    exchange = dict(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, redirect_uri=CALLBACK)
+    exchange = dict(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, redirect_uri=CALLBACK, code_verifier=VERIFIER)
 
     with pytest.raises(provider.InvalidGrant):
         provider.exchange_code_for_token(code, **exchange, now=issued_at + timedelta(seconds=61))
@@ -117,6 +125,15 @@ async def test_a_wrong_client_secret_is_refused(demo_db):
         await claims_for(code_for(IVANOV.email), client_secret="guess")
 
 
+async def test_a_code_without_its_pkce_verifier_buys_nothing(demo_db):
+    """A code intercepted on its way back through the browser is useless to whoever lacks the verifier."""
+    code = code_for(IVANOV.email)
+    for wrong in (pkce.new_code_verifier(), CHALLENGE, "x" * 43):
+        with pytest.raises(EsiaSignInFailed):
+            await claims_for(code, code_verifier=wrong)
+    assert (await claims_for(code)).snils == IVANOV.snils  # the guesses did not spend the real client's code
+
+
 async def post_token(form: dict[str, str] | str, content_type: str = "application/x-www-form-urlencoded"):
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=build_api()), base_url=SERVER) as client:
         body = form if isinstance(form, str) else httpx.QueryParams(form).__str__()
@@ -125,7 +142,7 @@ async def post_token(form: dict[str, str] | str, content_type: str = "applicatio
 
 def token_form(code: str, **changes: str) -> dict[str, str]:
     return {"grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK,
-            "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, **changes}
+            "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "code_verifier": VERIFIER, **changes}
 
 
 async def test_token_endpoint_answers_oauth_errors(demo_db):
@@ -136,6 +153,8 @@ async def test_token_endpoint_answers_oauth_errors(demo_db):
         (token_form("made-up-code"), 400, "invalid_grant"),
         (token_form(code, redirect_uri="http://localhost/auth/callback"), 400, "invalid_grant"),
         (token_form(code, grant_type="password"), 400, "unsupported_grant_type"),
+        (token_form(code, code_verifier="x" * 43), 400, "invalid_grant"),
+        ({key: value for key, value in token_form(code).items() if key != "code_verifier"}, 400, "invalid_request"),
         ({key: value for key, value in token_form(code).items() if key != "code"}, 400, "invalid_request"),
         (f"{httpx.QueryParams(token_form(code))}&code=second", 400, "invalid_request"),
     ]
@@ -166,6 +185,7 @@ async def test_userinfo_wants_a_valid_bearer_token(demo_db):
 
     issued = provider.exchange_code_for_token(
         code_for(IVANOV.phone), client_id=CLIENT_ID, client_secret=CLIENT_SECRET, redirect_uri=CALLBACK,
+        code_verifier=VERIFIER,
     )
     good = await userinfo({"Authorization": f"bearer {issued.access_token}"})
     assert good.status_code == 200 and good.json()["snils"] == "145-267-389 79"
@@ -175,6 +195,7 @@ async def test_userinfo_wants_a_valid_bearer_token(demo_db):
 def test_access_token_lives_five_minutes(demo_db):
     issued = provider.exchange_code_for_token(
         code_for(IVANOV.phone), client_id=CLIENT_ID, client_secret=CLIENT_SECRET, redirect_uri=CALLBACK,
+        code_verifier=VERIFIER,
     )
     later = utc_now() + timedelta(minutes=5, seconds=1)
 
@@ -192,7 +213,7 @@ async def test_provider_down_is_unavailable_at_once():
     started = time.monotonic()
     with pytest.raises(EsiaUnavailable) as unavailable:
         await fetch_claims(
-            "code", redirect_uri=CALLBACK, server_base=f"http://127.0.0.1:{closed_port()}",
+            "code", redirect_uri=CALLBACK, code_verifier=VERIFIER, server_base=f"http://127.0.0.1:{closed_port()}",
             client_id=CLIENT_ID, client_secret=CLIENT_SECRET, timeout_seconds=5,
         )
     assert time.monotonic() - started < 2
@@ -256,14 +277,16 @@ async def test_claims_are_normalised_and_email_is_optional():
 
 
 def test_authorization_url_carries_every_parameter_encoded():
-    url = esia_client.authorization_url("", state="st-1", redirect_uri=CALLBACK, client_id=CLIENT_ID)
+    url = esia_client.authorization_url("", state="st-1", redirect_uri=CALLBACK, client_id=CLIENT_ID,
+                                        code_challenge=CHALLENGE)
 
     assert url == (
-        "/esia/login?client_id=gkh-web-kiosk&redirect_uri=http%3A%2F%2F127.0.0.1%3A3000%2Fauth%2Fcallback"
-        "&state=st-1&response_type=code&scope=openid%20fullname%20snils%20mobile%20email"
+        "/esia/login?client_id=gkh-web-kiosk&redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fauth%2Fcallback"
+        f"&state=st-1&response_type=code&scope=openid%20fullname%20snils%20mobile%20email"
+        f"&code_challenge={CHALLENGE}&code_challenge_method=S256"
     )
     remote = esia_client.authorization_url("https://esia.example/", state="s", redirect_uri=CALLBACK,
-                                           client_id=CLIENT_ID)
+                                           client_id=CLIENT_ID, code_challenge=CHALLENGE)
     assert remote.startswith("https://esia.example/esia/login?client_id=")
     assert esia_client.new_state() != esia_client.new_state()
 

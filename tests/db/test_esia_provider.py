@@ -12,6 +12,7 @@ from sqlmodel import select
 from gkh_web.db.engine import dispose_engines, session_scope
 from gkh_web.db.esia_models import EsiaAuthorizationCode, EsiaLoginThrottle, EsiaUser
 from gkh_web.db.migrate import alembic_config, current_revision, head_revision, upgrade
+from gkh_web.domain import pkce
 from gkh_web.esia import provider, throttle
 from gkh_web.esia.provider import (
     MSG_CLIENT_REJECTED,
@@ -27,7 +28,9 @@ from gkh_web.settings import get_settings
 IVANOV = next(login for login in DEMO_LOGINS if login.key == "ivanov")
 NOW = datetime(2026, 11, 25, 11, 20, tzinfo=timezone.utc)
 """14:20 in Moscow."""
-CALLBACK = "http://127.0.0.1:3000/auth/callback"
+CALLBACK = "http://localhost:3000/auth/callback"
+"""The one address the demo data registers for this ГИС ЖКХ (GKH_PUBLIC_URL's default + /auth/callback)."""
+CHALLENGE = pkce.code_challenge(pkce.new_code_verifier())
 
 
 def subject_of(url: str, snils: str) -> str:
@@ -140,10 +143,29 @@ def test_the_throttle_keeps_no_login_in_clear(demo_db):
     fail(demo_db, "+7 (999) 000-00-00", 2)
 
     with session_scope(demo_db) as session:
-        rows = session.exec(select(EsiaLoginThrottle)).all()
-    assert len(rows) == 1
-    assert "999" not in rows[0].login_key_hash
-    assert rows[0].login_key_hash == throttle.login_key_hash("phone:+79990000000")
+        rows = session.exec(select(EsiaLoginThrottle).order_by(EsiaLoginThrottle.id)).all()
+    assert [row.login_key_hash for row in rows] == [throttle.login_key_hash("address:unknown"),
+                                                    throttle.login_key_hash("phone:+79990000000")]
+    assert not any("999" in row.login_key_hash for row in rows)
+
+
+def test_one_password_across_many_logins_from_one_address_is_stopped(demo_db, monkeypatch):
+    """Five guesses per login would let one common password be tried on thousands of logins."""
+    monkeypatch.setenv("GKH_RATE_LIMITS", "sign_in_per_address=3/900")
+    get_settings.cache_clear()
+    outcomes = []
+    for number in range(4):
+        with session_scope(demo_db) as session:
+            outcomes.append(authenticate(session, f"+7 (999) 000-00-0{number}", "Common-2026", client_address="203.0.113.7",
+                                         now=NOW))
+    assert [o.message for o in outcomes[:2]] == [MSG_WRONG_CREDENTIALS] * 2
+    assert outcomes[2].message == outcomes[3].message == (
+        "Слишком много неудачных попыток входа с этого устройства. Попробуйте после 14:35")
+    with session_scope(demo_db) as session:  # even the right password of a real login waits
+        locked = authenticate(session, IVANOV.phone, DEMO_PASSWORD, client_address="203.0.113.7", now=NOW)
+        elsewhere = authenticate(session, IVANOV.phone, DEMO_PASSWORD, client_address="198.51.100.9", now=NOW)
+    assert not locked.ok and locked.message == outcomes[3].message
+    assert elsewhere.ok
 
 
 @pytest.mark.parametrize("locked_until, shown", [
@@ -156,38 +178,52 @@ def test_lock_time_is_moscow_time_rounded_up_to_the_minute(locked_until, shown):
     assert throttle.lock_message(locked_until).endswith(f"Попробуйте после {shown}")
 
 
-@pytest.mark.parametrize("redirect_uri", [
-    "http://localhost:3000/auth/callback",
-    "http://127.0.0.1:54321/auth/callback",
-    "http://192.168.1.23:3000/auth/callback",
-    "https://kiosk.example.ru/auth/callback",
-])
-def test_our_client_may_come_back_to_any_host_on_the_callback_path(redirect_uri):
-    assert check_client(get_settings().esia_client_id, redirect_uri) is None
+def request(client_id: str = "gkh-web-kiosk", redirect_uri: str = CALLBACK, challenge: str = CHALLENGE,
+            method: str = "S256") -> provider.AuthorizationRequest:
+    return provider.AuthorizationRequest(client_id, redirect_uri, challenge, method)
+
+
+def test_the_registered_callback_of_our_client_is_accepted(demo_db):
+    assert check_client(request()) is None
 
 
 @pytest.mark.parametrize("client_id, redirect_uri", [
     ("someone-else", CALLBACK),
     ("", CALLBACK),
-    ("gkh-web-kiosk", "http://127.0.0.1:3000/auth/callback/"),
-    ("gkh-web-kiosk", "http://127.0.0.1:3000/evil"),
-    ("gkh-web-kiosk", "ftp://127.0.0.1/auth/callback"),
+    # Any other host, even with the right path: the demo ЕСИА no longer has a "DEMO-ONLY RELAXATION".
+    ("gkh-web-kiosk", "http://127.0.0.1:54321/auth/callback"),
+    ("gkh-web-kiosk", "http://192.168.1.23:3000/auth/callback"),
+    ("gkh-web-kiosk", "https://evil.example/auth/callback"),
+    ("gkh-web-kiosk", "https://localhost:3000/auth/callback"),
+    ("gkh-web-kiosk", "http://LOCALHOST:3000/auth/callback"),
+    ("gkh-web-kiosk", "http://localhost:3000/auth/callback/"),
+    ("gkh-web-kiosk", "http://localhost:3000/evil"),
+    ("gkh-web-kiosk", "ftp://localhost:3000/auth/callback"),
     ("gkh-web-kiosk", "javascript:alert(1)//auth/callback"),
-    ("gkh-web-kiosk", "http://127.0.0.1:3000/auth/callback?next=evil"),
-    ("gkh-web-kiosk", "http://127.0.0.1:3000/auth/callback#x"),
-    ("gkh-web-kiosk", "http://user@evil.example/auth/callback"),
+    ("gkh-web-kiosk", "http://localhost:3000/auth/callback?next=evil"),
+    ("gkh-web-kiosk", "http://localhost:3000/auth/callback#x"),
+    ("gkh-web-kiosk", "http://user@localhost:3000/auth/callback"),
     ("gkh-web-kiosk", "http:///auth/callback"),
-    ("gkh-web-kiosk", "http://127.0.0.1:port/auth/callback"),
     ("gkh-web-kiosk", "/auth/callback"),
+    ("gkh-web-kiosk", CALLBACK + "\x00"),
 ])
-def test_other_clients_and_other_addresses_are_refused(client_id, redirect_uri):
+def test_other_clients_and_other_addresses_are_refused(demo_db, client_id, redirect_uri):
     with pytest.raises(EsiaClientRejected) as rejected:
-        check_client(client_id, redirect_uri)
+        check_client(request(client_id, redirect_uri))
     assert str(rejected.value) == MSG_CLIENT_REJECTED
 
 
+@pytest.mark.parametrize("challenge, method", [
+    ("", ""), (CHALLENGE, ""), (CHALLENGE, "plain"), (CHALLENGE, "s256"), ("short", "S256"),
+    (CHALLENGE + "A", "S256"), ("+" * 43, "S256"),
+])
+def test_a_request_without_an_s256_pkce_challenge_is_refused(demo_db, challenge, method):
+    with pytest.raises(EsiaClientRejected):
+        check_client(request(challenge=challenge, method=method))
+
+
 def test_sign_in_and_issue_code_stores_only_the_digest_of_a_single_code(demo_db):
-    outcome = sign_in_and_issue_code(IVANOV.phone, DEMO_PASSWORD, "gkh-web-kiosk", CALLBACK, now=NOW)
+    outcome = sign_in_and_issue_code(IVANOV.phone, DEMO_PASSWORD, request(), now=NOW)
 
     assert outcome.ok and outcome.code and len(outcome.code) >= 43
     with session_scope(demo_db) as session:
@@ -199,15 +235,15 @@ def test_sign_in_and_issue_code_stores_only_the_digest_of_a_single_code(demo_db)
 
 
 def test_no_code_for_a_wrong_password_or_a_foreign_client(demo_db):
-    wrong = sign_in_and_issue_code(IVANOV.phone, "nope-2026", "gkh-web-kiosk", CALLBACK, now=NOW)
-    foreign = sign_in_and_issue_code(IVANOV.phone, DEMO_PASSWORD, "evil-app", CALLBACK, now=NOW)
+    wrong = sign_in_and_issue_code(IVANOV.phone, "nope-2026", request(), now=NOW)
+    foreign = sign_in_and_issue_code(IVANOV.phone, DEMO_PASSWORD, request("evil-app"), now=NOW)
 
     assert (wrong.code, wrong.message) == (None, MSG_WRONG_CREDENTIALS)
     assert (foreign.code, foreign.message) == (None, MSG_CLIENT_REJECTED)
     with session_scope(demo_db) as session:
         assert session.exec(select(EsiaAuthorizationCode)).all() == []
-        throttled = session.exec(select(EsiaLoginThrottle)).one()
-    assert throttled.failed_attempts == 1, "a refused client is not a password guess"
+        throttled = session.exec(select(EsiaLoginThrottle)).all()  # the login's and the address's
+    assert [row.failed_attempts for row in throttled] == [1, 1], "a refused client is not a password guess"
 
 
 def test_migration_0002_keeps_esia_users_through_downgrade_and_upgrade(demo_db):

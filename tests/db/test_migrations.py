@@ -30,7 +30,7 @@ APP_TABLES = {
     "provider_organisation", "house", "premises", "personal_account", "payment_document",
     "service_line", "resident", "resident_account_link", "esia_user",
     "esia_authorization_code", "esia_access_token", "esia_login_throttle", "resident_session",
-    "payment", "payment_item", "payment_event", "background_lease",
+    "payment", "payment_item", "payment_event", "background_lease", "esia_client", "rate_limit_counter",
 }
 
 
@@ -45,7 +45,7 @@ def test_upgrade_builds_the_model_schema_on_empty_sqlite(empty_db):
 
     upgrade(empty_db)
 
-    assert current_revision(empty_db) == head_revision() == "0004_background_lease"
+    assert current_revision(empty_db) == head_revision() == "0005_security"
     assert is_up_to_date(empty_db)
     engine = sa.create_engine(empty_db)
     with engine.connect() as connection:

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from gkh_web.domain import pkce
 from gkh_web.domain.contacts import MSG_EMAIL, MSG_EMAIL_MIXED_SCRIPTS, MSG_LOGIN, MSG_PHONE
 from gkh_web.domain.identifiers import MSG_SNILS_CHECKSUM, MSG_SNILS_FORMAT
 from gkh_web.esia.provider import MSG_WRONG_CREDENTIALS
@@ -22,8 +23,12 @@ from tests.hostile.support import (
     app_snapshot, arabic, assert_russian, demo_login, fullwidth, redirect_path, state_of,
 )
 
-CALLBACK = "http://kiosk.test/auth/callback"
-LOGIN_PAGE = f"http://kiosk.test/esia/login?client_id=gkh-web-kiosk&redirect_uri={CALLBACK}&state=st-1"
+CALLBACK = "http://localhost:3000/auth/callback"
+"""The callback the demo data registers (GKH_PUBLIC_URL's default)."""
+CHALLENGE = pkce.code_challenge(pkce.new_code_verifier())
+PKCE = {"code_challenge": CHALLENGE, "code_challenge_method": "S256"}
+LOGIN_PAGE = "http://localhost:3000/esia/login?" + urlencode(
+    {"client_id": "gkh-web-kiosk", "redirect_uri": CALLBACK, "state": "st-1", **PKCE})
 MSG_BAD_REQUEST = "Запрос на вход неверен или устарел. Вернитесь в ГИС ЖКХ и нажмите «Войти через Госуслуги» ещё раз"
 MSG_LONG_PASSWORD = "Пароль — не длиннее 256 знаков"
 IVANOV = demo_login("ivanov")
@@ -67,9 +72,9 @@ def _submit_form(mode: str, login: str, password: str) -> dict[str, str]:
     return {"snils" if mode == MODE_SNILS else "login": login, "password": password}
 
 
-def _login_page(url: str = LOGIN_PAGE) -> EsiaLoginState:
+async def _login_page(url: str = LOGIN_PAGE) -> EsiaLoginState:
     page = state_of(EsiaLoginState, url)
-    page.open_page()
+    await page.open_page()
     return page
 
 
@@ -84,7 +89,7 @@ async def _signs_in(page: EsiaLoginState, mode: str) -> None:
 
 @pytest.mark.parametrize(("mode", "typed", "field", "message"), FIELD_CASES)
 async def test_a_hostile_login_is_refused_at_its_field(demo_db, mode, typed, field, message):
-    page = _login_page()
+    page = await _login_page()
     page.set_mode(mode)
     before = app_snapshot(demo_db)
 
@@ -111,7 +116,7 @@ PASSWORD_CASES = [
 
 @pytest.mark.parametrize(("password", "field", "message"), PASSWORD_CASES)
 async def test_a_hostile_password_is_refused(demo_db, password, field, message):
-    page = _login_page()
+    page = await _login_page()
     before = app_snapshot(demo_db)
     before_lock = app_snapshot(demo_db, may_change=("esia_login_throttle",))
 
@@ -128,7 +133,8 @@ async def test_a_hostile_password_is_refused(demo_db, password, field, message):
 
 REQUEST_CASES = [
     pytest.param("gkh-web-kiosk", "javascript:alert(1)//auth/callback", id="redirect-javascript-url"),
-    pytest.param("gkh-web-kiosk", "http://evil.example@kiosk.test/auth/callback", id="redirect-user-info"),
+    pytest.param("gkh-web-kiosk", "http://evil.example@localhost:3000/auth/callback", id="redirect-user-info"),
+    pytest.param("gkh-web-kiosk", "https://evil.example/auth/callback", id="redirect-foreign-host"),
     pytest.param("gkh-web-kiosk", CALLBACK + "?x=" + SCRIPT, id="redirect-with-script-query"),
     pytest.param(SQL_OR, CALLBACK, id="client-id-sql-or"),
     pytest.param("gkh-web-kiosk" + NUL, CALLBACK, id="client-id-nul"),
@@ -139,13 +145,13 @@ REQUEST_CASES = [
 async def test_a_forged_sign_in_request_is_refused_before_any_typing(demo_db, client_id, redirect_uri):
     """The login page's own input: the relying party's request in the address bar."""
     before = app_snapshot(demo_db)
-    page = _login_page("http://kiosk.test/esia/login?" + urlencode(
-        {"client_id": client_id, "redirect_uri": redirect_uri, "state": "st-1"}))
+    page = await _login_page("http://kiosk.test/esia/login?" + urlencode(
+        {"client_id": client_id, "redirect_uri": redirect_uri, "state": "st-1", **PKCE}))
 
     assert_russian(page.request_error, MSG_BAD_REQUEST)
     assert await page.submit(_submit_form(MODE_PHONE_EMAIL, IVANOV.phone, DEMO_PASSWORD)) is None
     assert app_snapshot(demo_db) == before, "no code for a forged request, even with the right password"
-    page.router = _login_page().router
-    page.open_page()
+    page.router = (await _login_page()).router
+    await page.open_page()
     assert page.request_error == ""
     await _signs_in(page, MODE_PHONE_EMAIL)

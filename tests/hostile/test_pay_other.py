@@ -110,4 +110,4 @@ async def test_a_hostile_house_is_never_chosen(demo_db, field, value):
     await page.set_house_query("Профсоюзная 56")
     page.choose_house(PROFSOYUZNAYA_56)
     await page.search({"account_number": "СК-56003"})
-    assert page.errors == {} and [view.izhku for view in page.results] == ["77ХВ118345-01"]
+    assert page.errors == {} and [view.number for view in page.results] == ["СК-56003"]

@@ -1,0 +1,88 @@
+"""Production mode fails closed: the list of demo defaults that must not reach the public.
+
+``GKH_ENV=production`` means residents and real money. Then every setting that
+still holds a value published in this repository (a secret, the demo logins
+card, an embedded provider, a plain-http address) is a problem, and the server
+and ``gkh check-config`` refuse to go on while any is left, naming them all at
+once so that an operator fixes the configuration in one pass rather than one
+restart per mistake. In demo mode (the default) the same defaults are the point.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from gkh_web.settings import (
+    DEMO_ESIA_CLIENT_SECRET,
+    ENVIRONMENTS,
+    SANDBOX_SHOP_SECRET,
+    SANDBOX_WEBHOOK_SECRET,
+    Settings,
+)
+
+
+class ProductionRefused(SystemExit):
+    """Raised at start-up in production while any problem is left; exits with the whole list."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(refusal_text(problems))
+        self.problems = problems
+
+
+def _origin_problem(name: str, url: str, *, require_https: bool) -> str | None:
+    """An address must be scheme://host[:port] and, where required, https."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number)
+    except ValueError:
+        return f"{name}={url!r}: это не адрес вида https://хост[:порт]"
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+        return f"{name}={url!r}: это не адрес вида https://хост[:порт]"
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        return f"{name}={url!r}: укажите только схему, хост и порт, без пути"
+    if require_https and parts.scheme != "https":
+        return f"{name}={url!r}: в продакшене адрес должен начинаться с https://"
+    return None
+
+
+def config_problems(settings: Settings) -> list[str]:
+    """Everything wrong with ``settings`` for their mode, in Russian, one line each ([] = fine)."""
+    if settings.env not in ENVIRONMENTS:
+        return [f"GKH_ENV={settings.env!r}: допустимы только {' или '.join(ENVIRONMENTS)}"]
+    problems = [problem for problem in [
+        _origin_problem("GKH_PUBLIC_URL", settings.public_url, require_https=settings.is_production),
+    ] if problem]
+    if not settings.is_production:
+        return problems
+    if settings.esia_client_secret == DEMO_ESIA_CLIENT_SECRET:
+        problems.append("GKH_ESIA_CLIENT_SECRET: стоит демо-секрет из репозитория — задайте секрет клиента ЕСИА")
+    if settings.gateway_secret == SANDBOX_SHOP_SECRET:
+        problems.append("GKH_GATEWAY_SECRET: стоит секрет песочницы — задайте секретный ключ магазина")
+    if settings.gateway_webhook_secret == SANDBOX_WEBHOOK_SECRET:
+        problems.append("GKH_GATEWAY_WEBHOOK_SECRET: стоит секрет песочницы — задайте ключ подписи уведомлений")
+    if settings.demo_mode:
+        problems.append("GKH_DEMO_MODE: включена карточка демо-входов — задайте GKH_DEMO_MODE=0")
+    if settings.esia_url is None and not settings.allow_demo_esia_in_production:
+        problems.append("GKH_ESIA_URL не задан: вход шёл бы через встроенную демо-ЕСИА — задайте адрес ЕСИА "
+                        "(или GKH_PRODUCTION_ALLOW_DEMO_ESIA=1 для стенда)")
+    if settings.gateway_url is None and not settings.allow_sandbox_in_production:
+        problems.append("GKH_GATEWAY_URL не задан: оплата шла бы в песочницу — задайте адрес платёжного шлюза "
+                        "(или GKH_PRODUCTION_ALLOW_SANDBOX_GATEWAY=1 для стенда)")
+    for name, url in (("GKH_ESIA_URL", settings.esia_url), ("GKH_GATEWAY_URL", settings.gateway_url)):
+        if url is not None and urlsplit(url).scheme != "https":
+            problems.append(f"{name}={url!r}: в продакшене адрес должен начинаться с https://")
+    return problems
+
+
+def refusal_text(problems: list[str]) -> str:
+    """The operator's message: every problem numbered, and what the mode is."""
+    lines = [f"Настройки не годятся для GKH_ENV=production — проблем: {len(problems)}"]
+    lines += [f"  {number}. {problem}" for number, problem in enumerate(problems, start=1)]
+    return "\n".join(lines)
+
+
+def enforce(settings: Settings) -> None:
+    """Raise ProductionRefused (a SystemExit with the whole list) unless the settings are fit for their mode."""
+    problems = config_problems(settings)
+    if problems:
+        raise ProductionRefused(problems)
