@@ -7,6 +7,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 PORT ?= 3000
+# The address residents' browsers use: every address handed out is built from it, and only it may
+# open the websocket. Behind a proxy or on a LAN tablet set it to what the browser types.
+GKH_PUBLIC_URL ?= http://localhost:$(PORT)
+export GKH_PUBLIC_URL
 BUN_VERSION := 1.4.5
 AXE_VERSION := 4.14.1
 
@@ -73,9 +77,12 @@ run: setup db
 	@reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
 serve-prod: setup
-	@echo "==> PostgreSQL: $(PROD_DATABASE_URL) — creating the databases if missing, migrating, demo data if empty"
+	@echo "==> Checking the settings (GKH_ENV=production refuses every demo default and lists them)"
+	@gkh check-config
+	@echo "==> PostgreSQL: $(PROD_DATABASE_URL) — creating the databases if missing, migrating, demo data if empty (demo only)"
 	@GKH_DATABASE_URL='$(PROD_DATABASE_URL)' gkh db create '$(PROD_DATABASE_URL)' '$(PROD_SANDBOX_DATABASE_URL)'
-	@GKH_DATABASE_URL='$(PROD_DATABASE_URL)' gkh demo --if-empty
+	@if [ "$${GKH_ENV:-demo}" = production ]; then GKH_DATABASE_URL='$(PROD_DATABASE_URL)' gkh db upgrade; \
+	  else GKH_DATABASE_URL='$(PROD_DATABASE_URL)' gkh demo --if-empty; fi
 	@echo "==> Serving http://localhost:$(PORT) with $(WORKERS) workers, tabs' state in Redis $(PROD_REDIS_URL)"
 	@GKH_DATABASE_URL='$(PROD_DATABASE_URL)' GKH_SANDBOX_DATABASE_URL='$(PROD_SANDBOX_DATABASE_URL)' \
 	  GKH_REDIS_URL='$(PROD_REDIS_URL)' GRANIAN_WORKERS=$(WORKERS) \

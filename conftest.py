@@ -1,10 +1,30 @@
-"""Suite-wide ordering: browser tests run last.
+"""Suite-wide: the served app and browser fixtures, and the order tests run in.
 
 Playwright's sync API keeps an event loop running for the rest of the session once
 Chromium is launched, and pytest-asyncio cannot start its own loop after that; so
-every async test must run before the first browser test.
+every async test must run before the first test that uses the served app or the
+browser. Those run last, grouped by how the app is served (SQLite first, then
+PostgreSQL + Redis), so each way is built and started once.
 """
+
+pytest_plugins = ["tests.served"]
+
+SERVED_FIXTURES = {"served_app", "browser", "kiosk_page", "phone_page"}
+
+
+SERVED_ORDER = {"sqlite": 1, "postgres+redis": 2}
+"""Tests with their own servers (tests/browser/test_faults.py) come after both."""
+
+
+def _served_order(item) -> tuple[int, int]:
+    uses_served = bool(SERVED_FIXTURES & set(getattr(item, "fixturenames", ())))
+    in_browser_folder = "tests/browser/" in item.nodeid.replace("\\", "/")
+    if not (uses_served or in_browser_folder):
+        return (0, 0)
+    callspec = getattr(item, "callspec", None)
+    served_on = str(callspec.params.get("served_app", "")) if callspec is not None else ""
+    return (1, SERVED_ORDER.get(served_on, 3))
 
 
 def pytest_collection_modifyitems(session, config, items):
-    items.sort(key=lambda item: "tests/browser/" in item.nodeid.replace("\\", "/"))
+    items.sort(key=_served_order)

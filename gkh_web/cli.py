@@ -200,8 +200,7 @@ def _check_config(_args) -> int:
     settings = get_settings()
     problems = config_check.config_problems(settings)
     if problems:
-        text = config_check.refusal_text(problems) if settings.is_production else "\n".join(problems)
-        print(text, file=sys.stderr)
+        print(config_check.refusal_text(problems, settings.env), file=sys.stderr)
         return EXIT_FAILED
     print(f"Настройки годятся для GKH_ENV={settings.env}; публичный адрес {settings.public_url}")
     return EXIT_OK

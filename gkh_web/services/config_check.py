@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from gkh_web.services import rate_limits
 from gkh_web.settings import (
     DEMO_ESIA_CLIENT_SECRET,
     ENVIRONMENTS,
@@ -22,10 +23,10 @@ from gkh_web.settings import (
 
 
 class ProductionRefused(SystemExit):
-    """Raised at start-up in production while any problem is left; exits with the whole list."""
+    """Raised at start-up while any problem is left (in production: any demo default); exits with the whole list."""
 
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(refusal_text(problems))
+    def __init__(self, problems: list[str], env: str) -> None:
+        super().__init__(refusal_text(problems, env))
         self.problems = problems
 
 
@@ -45,12 +46,21 @@ def _origin_problem(name: str, url: str, *, require_https: bool) -> str | None:
     return None
 
 
+def _rate_limits_problem(text: str) -> str | None:
+    try:
+        rate_limits.parse_limits(text)
+    except rate_limits.RateLimitConfigError as error:
+        return str(error)
+    return None
+
+
 def config_problems(settings: Settings) -> list[str]:
     """Everything wrong with ``settings`` for their mode, in Russian, one line each ([] = fine)."""
     if settings.env not in ENVIRONMENTS:
         return [f"GKH_ENV={settings.env!r}: допустимы только {' или '.join(ENVIRONMENTS)}"]
     problems = [problem for problem in [
         _origin_problem("GKH_PUBLIC_URL", settings.public_url, require_https=settings.is_production),
+        _rate_limits_problem(settings.rate_limits),
     ] if problem]
     if not settings.is_production:
         return problems
@@ -74,9 +84,9 @@ def config_problems(settings: Settings) -> list[str]:
     return problems
 
 
-def refusal_text(problems: list[str]) -> str:
+def refusal_text(problems: list[str], env: str) -> str:
     """The operator's message: every problem numbered, and what the mode is."""
-    lines = [f"Настройки не годятся для GKH_ENV=production — проблем: {len(problems)}"]
+    lines = [f"Настройки не годятся для GKH_ENV={env} — проблем: {len(problems)}"]
     lines += [f"  {number}. {problem}" for number, problem in enumerate(problems, start=1)]
     return "\n".join(lines)
 
@@ -85,4 +95,4 @@ def enforce(settings: Settings) -> None:
     """Raise ProductionRefused (a SystemExit with the whole list) unless the settings are fit for their mode."""
     problems = config_problems(settings)
     if problems:
-        raise ProductionRefused(problems)
+        raise ProductionRefused(problems, settings.env)

@@ -133,6 +133,13 @@ def _serve(workdir: Path, database_url: str, sandbox_url: str, extra_env: dict[s
     env.update(GKH_SANDBOX_DATABASE_URL=sandbox_url, GRANIAN_WORKERS=str(workers))
     if redis_url:
         env["GKH_REDIS_URL"] = redis_url
+    ports = [_free_port() for _ in range(replicas)]
+    balancer = WebsocketBalancer(ports).start() if replicas > 1 else None
+    if balancer:  # the browser must reach the websocket through the balancer: baked into the build
+        env["REFLEX_API_URL"] = balancer.url
+    # The address residents use: every redirect_uri and return_url is built from it, and only it may
+    # open the websocket (the demo data registers its callback with the demo ЕСИА).
+    env["GKH_PUBLIC_URL"] = balancer.url if balancer else f"http://127.0.0.1:{ports[0]}"
     env.update(extra_env or {})
     for command in (["db", "upgrade"], ["demo"]):
         subprocess.run([str(BIN / "gkh"), *command], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
@@ -141,10 +148,6 @@ def _serve(workdir: Path, database_url: str, sandbox_url: str, extra_env: dict[s
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"):
         env[name] = proxy.url
     env["NO_PROXY"] = env["no_proxy"] = ",".join(filter(None, ["127.0.0.1", "localhost", registry_host]))
-    ports = [_free_port() for _ in range(replicas)]
-    balancer = WebsocketBalancer(ports).start() if replicas > 1 else None
-    if balancer:  # the browser must reach the websocket through the balancer: baked into the build
-        env["REFLEX_API_URL"] = balancer.url
     # `reflex init` as `make` runs it: bun install from the registry is allowed, nothing else.
     subprocess.run([str(BIN / "reflex"), "init", "--template", "blank", "--no-agents", "--loglevel", "warning"],
                    cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, timeout=SERVER_START_TIMEOUT_S)
