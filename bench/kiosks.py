@@ -11,17 +11,29 @@ own protocol (socket.io over a websocket at ``/_event``: the hydrate event in th
 packet, ``on_load_internal`` after each client-side navigation, one ``event`` per click).
 
 Each kiosk walks, with a think time between steps (uniform, seeded per kiosk):
-start page → «Войти через Госуслуги» → demo ЕСИА page → «Войти» (login + password) →
-/auth/callback → cabinet → /pay → untick and tick a document → «Далее» → «Оплатить» →
-«Банковская карта» → the sandbox gateway's card page over HTTP (4242 4242 4242 4242) → back
-to /pay/result in a new page load (a new socket, same tab token) → «Оплата выполнена» → «Выйти».
+start page → «Войти через Госуслуги» (the server puts a PKCE challenge into the ЕСИА request; the
+kiosk just follows the redirect) → demo ЕСИА page → «Войти» (login + password) → /auth/callback →
+the new tab token: the callback's chain ends with a ``_call_script`` that stores a NEW Reflex token
+in ``sessionStorage`` and does ``window.location.replace("/cabinet")`` (issue 10: the token is
+rotated at sign-in, the old token's states are wiped), so the kiosk takes the token and the route
+out of the script and opens the cabinet in a full page load under that token (a new socket; an
+older server's plain ``_redirect`` to /cabinet, same token, is followed as before) → /pay → untick
+and tick a document → «Далее» → «Оплатить» → «Банковская карта» → the sandbox gateway's card page
+over HTTP (4242 4242 4242 4242) → back to /pay/result in a new page load (a new socket, the tab's
+token since sign-in) → «Оплата выполнена» → «Выйти». Every socket sends ``Origin: <served URL>``,
+the only origin the websocket accepts (``serve_app`` sets ``GKH_PUBLIC_URL`` to that URL). The
+rate limits (``GKH_RATE_LIMITS``) are left at their defaults: each kiosk resident starts one
+payment and signs in correctly, so neither ``payment_per_resident`` nor ``sign_in_per_address``
+(failed sign-ins only) is reached, although every kiosk comes from 127.0.0.1.
 
 Latency of an event = from sending it to receiving the update that answers it: the delta with
 the expected state, or the frontend event (redirect, script) the handler returns; for a page
 load, the delta that sets ``is_hydrated`` after the page's on_load handlers. (Reflex 0.10 no
 longer marks a "final" update: an event that changes nothing sends nothing, so the expected
-answer is named per step.) Anything unexpected — an exception, a timeout, a missing state or
-text — counts as an error of that kiosk, which then stops.
+answer is named per step.) «open /cabinet» is the step that follows /auth/callback, counted as
+the old redirect step was: with the token switch it is a full page load (connect + hydrate under
+the new token), with an old-style redirect a client-side navigation. Anything unexpected — an
+exception, a timeout, a missing state or text — counts as an error of that kiosk, which then stops.
 
 After each level the database is asked directly: every completed flow must have exactly one
 succeeded payment, and no kiosk resident any other payment.
@@ -270,6 +282,29 @@ def _redirect_target(tab: Tab, step: str) -> str:
     return event["payload"]["path"]
 
 
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+_TOKEN_SWITCH = re.compile(rf"window\.sessionStorage\.setItem\(\s*({_JSON_STRING})\s*,\s*({_JSON_STRING})\s*\)\s*;"
+                           rf"\s*window\.location\.replace\(\s*({_JSON_STRING})\s*\)")
+TOKEN_STORAGE_KEY = "token"
+"""Where Reflex's frontend keeps the tab's token (``sessionStorage``; gkh_web/state/session.py)."""
+
+
+def _token_switch(tab: Tab) -> tuple[str, str] | None:
+    """(new token, route) from the ``_call_script`` that ends sign-in (``_switch_token_script``), if any."""
+    for event in tab.frontend_events:
+        if event.get("name") != "_call_script":
+            continue
+        found = _TOKEN_SWITCH.search(event.get("payload", {}).get("javascript_code", ""))
+        if found and json.loads(found.group(1)) == TOKEN_STORAGE_KEY:
+            return json.loads(found.group(2)), json.loads(found.group(3))
+    return None
+
+
+def _landed(tab: Tab) -> bool:
+    """/auth/callback answered: an old-style redirect, or the new token switch."""
+    return tab.frontend_event("_redirect") is not None or _token_switch(tab) is not None
+
+
 # --- One kiosk -----------------------------------------------------------------------------------------
 
 
@@ -333,12 +368,26 @@ async def run_kiosk(person: KioskPerson, config: Config, result: LevelResult, ht
         callback = callback.removeprefix(config.base_url)
 
         step = "open /auth/callback (token + userinfo)"
-        await tab.navigate(callback, step, timeout, want=_frontend("_redirect"))  # on_load redirects onwards
-        cabinet = _redirect_target(tab, step)
+        await tab.navigate(callback, step, timeout, want=_landed)  # on_load sends the tab onwards
+        switch = _token_switch(tab)
+        if switch is not None:  # issue 10: a new tab token, then a full page load under it
+            new_token, cabinet = switch
+            try:
+                uuid.UUID(new_token)
+            except ValueError:
+                raise StepFailed(f"{step}: the token switch carries {new_token!r}, not a token") from None
+            if new_token == tab.token:
+                raise StepFailed(f"{step}: the token switch keeps the old token")
+        else:
+            new_token, cabinet = None, _redirect_target(tab, step)
         if cabinet != "/cabinet":
-            raise StepFailed(f"{step}: redirected to {cabinet!r} ({tab.var('session', 'sign_in_error')!r})")
+            raise StepFailed(f"{step}: sent to {cabinet!r} ({tab.var('session', 'sign_in_error')!r})")
         step = "open /cabinet"
-        await tab.navigate("/cabinet", step, timeout)
+        if new_token is not None:
+            tab.token = new_token
+            await tab.open_page(cabinet, step, timeout)
+        else:
+            await tab.navigate(cabinet, step, timeout)
         if not tab.var("cabinet", "loaded") or len(tab.var("cabinet", "accounts") or []) != 1:
             raise StepFailed(f"{step}: the cabinet does not show the kiosk's account")
         await think()

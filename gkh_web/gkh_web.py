@@ -27,7 +27,7 @@ from gkh_web.state.pay_result import PaymentResultState
 from gkh_web.state.payment_history import PaymentHistoryState
 from gkh_web.state.reconciler import reconcile_payments_forever
 from gkh_web.state.pay_other import PayOtherState
-from gkh_web.state.session import SessionState, TabGuard
+from gkh_web.state.session import SESSION_END_ROUTE, SessionState, TabGuard
 from gkh_web.state.startup import register_own_esia_client
 
 config_check.enforce(get_settings())  # production never starts on demo defaults
@@ -46,7 +46,7 @@ app.add_middleware(TabGuard())
 app.add_page(start_page, route="/", title="ГИС ЖКХ — оплата ЖКУ")
 app.add_page(esia_login_page, route="/esia/login", title="Вход — Госуслуги", on_load=EsiaLoginState.open_page)
 app.add_page(auth_callback_page, route="/auth/callback", title="Вход — ГИС ЖКХ", on_load=SessionState.finish_sign_in)
-app.add_page(session_end_page, route="/session/end", title="Сеанс завершён — ГИС ЖКХ",
+app.add_page(session_end_page, route=SESSION_END_ROUTE, title="Сеанс завершён — ГИС ЖКХ",
              on_load=SessionState.idle_reset)
 app.add_page(agreement_page, route="/agreement", title="Доступ в личный кабинет — ГИС ЖКХ",
              on_load=AgreementState.open_page)

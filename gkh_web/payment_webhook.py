@@ -1,14 +1,27 @@
-"""``POST /payments/webhook`` — the gateway's notifications, accepted only with a valid signature.
+"""``POST /payments/webhook`` — the gateway's notifications, heard only as hints.
 
-A notification only speeds things up: the result page and the reconciler ask the
-gateway themselves, so a lost, late, duplicated or reordered webhook changes nothing
-that ``payments.transition`` would not allow.
+The checks run cheapest first, and none of them trusts what the body says:
+
+1. the sender's address must lie in the gateway's networks when they are set
+   (``GKH_WEBHOOK_ALLOWED_NETWORKS``; YooKassa signs nothing and asks exactly this) — else 403;
+2. the size is checked before the body is read: a declared Content-Length above
+   ``MAX_BODY_BYTES`` is refused unread, any other body is read up to one byte more
+   than the limit and no further — else 413;
+3. the signature with the webhook key (``GKH_GATEWAY_WEBHOOK_SECRET``, never the
+   shop's API secret) over a fresh timestamp — else 401;
+4. ``payments.handle_notification`` asks the gateway about the payment the body
+   names and applies the gateway's answer; a gateway that cannot be asked gives 503,
+   so that the sender tries again later.
+
+A lost, late, duplicated or reordered webhook changes nothing that
+``payments.transition`` would not allow; the result page and the reconciler ask
+the gateway themselves anyway.
 """
 
+import ipaddress
 import json
 import time
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -16,32 +29,111 @@ from starlette.routing import Route
 from gkh_web.db.engine import session_scope
 from gkh_web.sandbox_gateway.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_webhook
 from gkh_web.services import payments
+from gkh_web.services.gateway_factory import current_gateway
 from gkh_web.settings import get_settings
 
 WEBHOOK_PATH = "/payments/webhook"
 MAX_BODY_BYTES = 64 * 1024
 
 
-def _apply(body: dict) -> str:
-    with session_scope() as session:
-        return payments.apply_webhook(session, body, verified=True)
+def _refusal(error: str, status_code: int) -> JSONResponse:
+    return JSONResponse({"error": error}, status_code=status_code)
 
 
-async def payment_webhook(request: Request) -> JSONResponse:
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        return JSONResponse({"error": "too_large"}, status_code=413)
-    signed = verify_webhook(raw, request.headers.get(TIMESTAMP_HEADER), request.headers.get(SIGNATURE_HEADER),
-                            get_settings().gateway_secret, now=time.time())
-    if not signed:
-        return JSONResponse({"error": "invalid_signature"}, status_code=401)
+# --- Who is sending ----------------------------------------------------------------------------------
+
+
+def sender_address(request: Request, trusted_proxy_hops: int) -> str:
+    """The sender as Reflex sees a client: the TCP peer, or with N proxies of our own in front the
+    N-th address from the right of ``X-Forwarded-For`` (what a sender writes further left is its own word)."""
+    address = request.client.host if request.client else ""
+    if trusted_proxy_hops > 0:
+        forwarded = [item.strip() for item in request.headers.get("x-forwarded-for", "").split(",") if item.strip()]
+        if len(forwarded) >= trusted_proxy_hops:
+            address = forwarded[-trusted_proxy_hops]
+    return address
+
+
+def _networks(cidrs: tuple[str, ...]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The allowed networks; a malformed entry is dropped, which only narrows the list (fails closed)."""
+    networks = []
+    for cidr in cidrs:
+        try:
+            networks.append(ipaddress.ip_network(cidr, strict=False))
+        except ValueError:
+            continue
+    return networks
+
+
+def sender_allowed(address: str, cidrs: tuple[str, ...]) -> bool:
+    """True with no networks set (anyone may hint), else only for an address inside one of them."""
+    if not cidrs:
+        return True
+    try:
+        ip = ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # «::ffff:185.71.76.5» from a dual-stack listener is the IPv4 sender
+    return any(ip.version == network.version and ip in network for network in _networks(cidrs))
+
+
+# --- How much it sends ---------------------------------------------------------------------------------
+
+
+def _declared_too_large(request: Request) -> bool:
+    declared = request.headers.get("content-length", "").strip()
+    return declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY_BYTES
+
+
+async def capped_body(request: Request) -> bytes | None:
+    """The body, read chunk by chunk up to ``MAX_BODY_BYTES``; None as soon as more arrives.
+
+    Whatever Content-Length says (absent, not a number, or a lie), no more than
+    one chunk past the limit is ever taken from the connection.
+    """
+    if _declared_too_large(request):
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# --- The route ----------------------------------------------------------------------------------------
+
+
+def _signed(raw: bytes, request: Request) -> bool:
+    return verify_webhook(raw, request.headers.get(TIMESTAMP_HEADER), request.headers.get(SIGNATURE_HEADER),
+                          get_settings().gateway_webhook_secret, now=time.time())
+
+
+def _json_object(raw: bytes) -> dict | None:
     try:
         body = json.loads(raw)
     except ValueError:
-        return JSONResponse({"error": "malformed"}, status_code=400)
-    if not isinstance(body, dict):
-        return JSONResponse({"error": "malformed"}, status_code=400)
-    outcome = await run_in_threadpool(_apply, body)
+        return None
+    return body if isinstance(body, dict) else None
+
+
+async def payment_webhook(request: Request) -> JSONResponse:
+    settings = get_settings()
+    if not sender_allowed(sender_address(request, settings.trusted_proxy_hops), settings.webhook_allowed_networks):
+        return _refusal("forbidden", 403)
+    raw = await capped_body(request)
+    if raw is None:
+        return _refusal("too_large", 413)
+    if not _signed(raw, request):
+        return _refusal("invalid_signature", 401)
+    body = _json_object(raw)
+    if body is None:
+        return _refusal("malformed", 400)
+    outcome = await payments.handle_notification(body, current_gateway(), session_scope)
+    if outcome == "unavailable":
+        return _refusal("gateway_unavailable", 503)
     return JSONResponse({"result": outcome})
 
 

@@ -2,7 +2,8 @@
 
 Just enough of the API v3 for the client and the payment services: create
 with ``Idempotence-Key`` (same key + same body replays, another body → 400),
-get, cancel; the test "pays" or "declines" with helper methods. Faults are
+get, cancel; the test "pays" or "declines" with helper methods. Its payments
+carry ``"test": true`` like a test shop's, or ``false`` with ``FakeGateway(test_mode=False)``. Faults are
 consumed one per matching request:
 
 * ``"lost_response"`` — the payment is created, then the answer is lost (ReadTimeout);
@@ -27,7 +28,9 @@ PAGE_HOST = "pay.gateway.test"
 
 
 class FakeGateway:
-    def __init__(self) -> None:
+    def __init__(self, *, test_mode: bool = True) -> None:
+        self.test_mode = test_mode
+        """Every payment answers ``"test": true`` (a test shop, like the sandbox) unless False (a live shop)."""
         self.payments: dict[str, dict] = {}
         self.keys: dict[str, tuple[str, str]] = {}
         self.faults: list[tuple[str, str]] = []
@@ -119,13 +122,13 @@ class FakeGateway:
             return httpx.Response(200, json=self.payments[payment_id], headers={"Idempotent-Replayed": "true"})
         if "." not in body["amount"]["value"]:
             return httpx.Response(400, json={"type": "error", "code": "invalid_request"})
-        payment_id = uuid.uuid4().hex[:24]
+        payment_id = _new_payment_id()
         self.payments[payment_id] = {
             "id": payment_id, "status": "pending", "paid": False, "amount": body["amount"],
             "description": body.get("description"), "metadata": body.get("metadata", {}),
             "confirmation": {"type": "redirect", "return_url": body["confirmation"]["return_url"],
                              "confirmation_url": f"https://{PAGE_HOST}/pay/{payment_id}"},
-            "created_at": "2026-11-25T12:00:00.000Z", "test": True,
+            "created_at": "2026-11-25T12:00:00.000Z", "test": self.test_mode,
         }
         self.keys[key] = (digest, payment_id)
         return httpx.Response(200, json=self.payments[payment_id])
@@ -146,6 +149,12 @@ class FakeGateway:
             return httpx.Response(400, json={"type": "error", "code": "invalid_request",
                                              "description": "payment already succeeded"})
         return httpx.Response(200, json=payment)
+
+
+def _new_payment_id() -> str:
+    """Random hex in groups of 8: never a run of 13+ digits that the card-number checks would take for a PAN."""
+    digits = uuid.uuid4().hex
+    return "_".join((digits[:8], digits[8:16], digits[16:24]))
 
 
 def http_gateway(fake: FakeGateway, **kwargs):

@@ -97,6 +97,10 @@ GATEWAY_SUCCEEDED = "succeeded"
 GATEWAY_CANCELED = "canceled"
 GATEWAY_STATUSES = (GATEWAY_PENDING, GATEWAY_WAITING_FOR_CAPTURE, GATEWAY_SUCCEEDED, GATEWAY_CANCELED)
 
+TEST_PAYMENT_REASON = "test_payment"
+"""Our own failure reason: a production server heard «succeeded» of a payment the gateway marks
+``test: true`` (a test shop, no real money) and refused to count it."""
+
 EXPIRY_REASONS = frozenset({"expired_on_confirmation", "expired_on_capture"})
 CANCEL_REASONS = frozenset({"canceled_by_merchant", "canceled_by_payer", "permission_revoked"})
 
@@ -154,6 +158,7 @@ REASON_TEXTS: dict[str, str] = {
     "internal_timeout": "Технический сбой у платёжного сервиса — попробуйте ещё раз",
     "processing_error": "Ошибка обработки платежа в банке — попробуйте ещё раз",
     "gateway_rejected": "Платёжный сервис отклонил платёж — попробуйте ещё раз",
+    TEST_PAYMENT_REASON: "Платёж проведён в тестовом режиме и не засчитан",
 }
 
 

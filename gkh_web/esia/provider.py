@@ -88,6 +88,8 @@ class AuthorizationRequest:
 def _check_request(session: Session, request: AuthorizationRequest) -> None:
     if not request.client_id or not request.redirect_uri:
         raise EsiaClientRejected
+    if any(ord(char) < 0x20 for char in request.client_id + request.redirect_uri):
+        raise EsiaClientRejected  # a NUL or a line break is no registered value (and PostgreSQL refuses NUL)
     if len(request.redirect_uri) > clients.MAX_REDIRECT_URI_LENGTH:
         raise EsiaClientRejected
     if request.challenge_method != pkce.METHOD_S256 or not pkce.is_s256_challenge(request.code_challenge):
@@ -109,6 +111,8 @@ def check_client(request: AuthorizationRequest) -> None:
 
 def client_authenticated(client_id: str, client_secret: str) -> bool:
     """``client_secret_post`` authentication at ``/esia/token``, in constant time, against the registry."""
+    if "\x00" in client_id:
+        return False
     with session_scope() as session:
         return clients.secret_matches(session, client_id, client_secret)
 

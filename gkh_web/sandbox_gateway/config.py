@@ -27,7 +27,8 @@ class SandboxSettings:
 
     database_url: str  # GKH_SANDBOX_DATABASE_URL
     shop_id: str  # GKH_GATEWAY_SHOP_ID
-    secret: str  # GKH_GATEWAY_SECRET (Basic auth and webhook HMAC)
+    secret: str  # GKH_GATEWAY_SECRET: the shop's key for the API (Basic auth), never for notifications
+    webhook_secret: str  # GKH_GATEWAY_WEBHOOK_SECRET: the key of the notifications' HMAC, apart from the shop's
     webhook_url: str | None  # GKH_GATEWAY_WEBHOOK_URL; unset = no webhooks
     slow_seconds: float  # ok-float: seconds; GKH_SANDBOX_SLOW_SECONDS, pause of the «slow» test card
     idempotence_ttl_seconds: int  # GKH_SANDBOX_IDEMPOTENCE_TTL_SECONDS (24 h)
@@ -47,6 +48,7 @@ def get_sandbox_settings() -> SandboxSettings:
         database_url=env("GKH_SANDBOX_DATABASE_URL") or _default_database_url(),
         shop_id=env("GKH_GATEWAY_SHOP_ID") or "sandbox-shop",
         secret=env("GKH_GATEWAY_SECRET") or "sandbox-secret",
+        webhook_secret=env("GKH_GATEWAY_WEBHOOK_SECRET") or "sandbox-webhook-secret",
         webhook_url=env("GKH_GATEWAY_WEBHOOK_URL") or None,
         slow_seconds=float(env("GKH_SANDBOX_SLOW_SECONDS", "5")),  # ok-float: seconds
         idempotence_ttl_seconds=int(env("GKH_SANDBOX_IDEMPOTENCE_TTL_SECONDS", str(24 * 3600))),

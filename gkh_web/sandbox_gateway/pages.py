@@ -1,8 +1,12 @@
 """Server-rendered HTML of the hosted payment page (Russian, 1024×768 touch kiosk).
 
 No external assets: one inline stylesheet and a few lines of JS for the card
-brand and the Luhn check while typing (the server checks everything again).
-Every value from the outside goes through ``html.escape``.
+brand and the Luhn check while typing (the server checks everything again),
+plus the kiosk's idle guard. Every value from the outside goes through ``html.escape``.
+
+Both scripts are constant text (the guard reads its times and address from data
+attributes), so the Content-Security-Policy can allow exactly them by their sha256
+(``INLINE_SCRIPTS``, used by ``gkh_web.api``) instead of any inline script.
 """
 
 from __future__ import annotations
@@ -11,6 +15,10 @@ from html import escape
 
 from gkh_web.sandbox_gateway.amounts import format_rubles_ru
 from gkh_web.sandbox_gateway.config import PAGE_PREFIX
+from gkh_web.settings import get_settings
+
+SESSION_END_PATH = "/session/end"
+"""The app's page that ends the kiosk session and wipes the tab (``gkh_web/gkh_web.py``)."""
 
 STYLE = """
 *{box-sizing:border-box}body{margin:0;font-family:Arial,Helvetica,sans-serif;background:#eef2f6;color:#1d2b3a}
@@ -26,6 +34,10 @@ background:#0d4cd3;color:#fff;text-align:center;text-decoration:none;cursor:poin
 .error{background:#fdecea;color:#b3261e;padding:12px 16px;border-radius:8px;font-size:20px;margin:12px 0}
 .info{background:#e8f1fd;padding:12px 16px;border-radius:8px;font-size:20px;margin:12px 0}
 .hint{font-size:16px;color:#667;margin-top:4px}#brand{font-weight:bold;color:#0d4cd3;min-height:1.2em}
+[hidden]{display:none!important}button,.btn{min-width:44px;min-height:44px}
+.idle{position:fixed;inset:0;background:#1d2b3acc;display:flex;align-items:center;justify-content:center;z-index:10}
+.idle>div{background:#fff;border-radius:12px;padding:28px 36px;max-width:520px;margin:16px}
+.idle h2{font-size:30px;margin:0 0 12px}.idle p{font-size:22px;margin:0}.idle .row button{flex:1}
 """
 
 CARD_JS = """
@@ -44,14 +56,57 @@ document.querySelectorAll('form').forEach(function(f){f.addEventListener('submit
 f.querySelectorAll('button').forEach(function(x){x.disabled=true;});});});})();
 """
 
+IDLE_JS = """
+(function(){var g=document.getElementById('idle-guard');if(!g||window.__gkhIdleGuard)return;window.__gkhIdleGuard=true;
+var left=document.getElementById('idle-countdown'),here=document.getElementById('idle-here'),
+out=document.getElementById('idle-out'),last=Date.now(),askedAt=0,leaving=false;
+function cfg(){var o=window.gkhKioskConfig||{};return{idle:Number(o.idleSeconds||g.dataset.idle),
+countdown:Number(o.countdownSeconds||g.dataset.countdown)};}
+function leave(){if(leaving)return;leaving=true;window.location.replace(g.dataset.endUrl);}
+function active(){if(!askedAt)last=Date.now();}
+['pointerdown','keydown','touchstart','wheel'].forEach(function(n){
+window.addEventListener(n,active,{capture:true,passive:true});});
+here.addEventListener('click',function(){askedAt=0;last=Date.now();g.hidden=true;});
+out.addEventListener('click',leave);
+setInterval(function(){var c=cfg(),now=Date.now();
+if(!askedAt&&now-last>=c.idle*1000){askedAt=now;left.textContent=String(c.countdown);g.hidden=false;here.focus();}
+if(askedAt){var n=Math.max(0,c.countdown-Math.floor((now-askedAt)/1000));left.textContent=String(n);
+if(n<=0)leave();}},250);})();
+"""
+
+INLINE_SCRIPTS = (CARD_JS, IDLE_JS)
+"""Every inline script these pages carry, byte for byte (their hashes go into the CSP)."""
+
+
+def idle_guard() -> str:
+    """«Вы ещё здесь?» for a resident who walked away from the kiosk in the middle of paying.
+
+    The gateway's pages are outside the app, so its own idle guard (``assets/kiosk.js``) does
+    not run here; this one only counts time since the last touch and then sends the tab to
+    the app's ``/session/end``, which ends the session and wipes the tab. The address comes
+    from ``GKH_PUBLIC_URL``, never from the request, and the times from the kiosk settings.
+    """
+    settings = get_settings()
+    end_url = settings.public_address(SESSION_END_PATH)
+    countdown = settings.kiosk_countdown_seconds
+    return (f'<div id="idle-guard" class="idle" hidden role="alertdialog" aria-modal="true" '
+            f'aria-labelledby="idle-title" aria-describedby="idle-text" data-idle="{settings.kiosk_idle_seconds}" '
+            f'data-countdown="{countdown}" data-end-url="{escape(end_url, quote=True)}"><div>'
+            '<h2 id="idle-title">Вы ещё здесь?</h2>'
+            f'<p id="idle-text">Через <b id="idle-countdown">{countdown}</b> с сеанс завершится, '
+            'и все ваши данные будут скрыты с экрана.</p><div class="row">'
+            '<button id="idle-out" class="secondary" type="button">Выйти</button>'
+            '<button id="idle-here" type="button">Я здесь</button></div></div></div>')
+
 
 def layout(title: str, body: str) -> str:
-    """A whole page: the red «ТЕСТОВЫЙ РЕЖИМ» strip says no real money moves."""
+    """A whole page: the red «ТЕСТОВЫЙ РЕЖИМ» strip says no real money moves, and every page, the
+    «gone» one included, carries the idle guard (a kiosk may be left on any of them)."""
     return (f'<!doctype html><html lang="ru"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
             f'<title>{escape(title)}</title><style>{STYLE}</style></head><body>'
             f'<div class="test">ТЕСТОВЫЙ РЕЖИМ — песочница, деньги не списываются</div>'
-            f'<main>{body}</main><script>{CARD_JS}</script></body></html>')
+            f'<main>{body}</main>{idle_guard()}<script>{CARD_JS}</script><script>{IDLE_JS}</script></body></html>')
 
 
 def _header(row) -> str:

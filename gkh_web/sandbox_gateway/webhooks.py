@@ -1,5 +1,8 @@
 """Signed notifications about final payment statuses, sent in the background.
 
+Signed with the webhook key (``GKH_GATEWAY_WEBHOOK_SECRET``), not the shop's API
+secret: whoever may call the API as the shop must not thereby speak as the gateway.
+
 The hosted page must answer the payer at once, so delivery runs in an asyncio
 task; a failed delivery is written to ``sandbox_webhook_delivery`` and never
 raised — the app is expected to poll ``GET payments/{id}`` anyway.
@@ -82,7 +85,7 @@ async def _send_copies(payment_id: str, copies: int) -> None:
 
 
 async def _deliver(payment_id: str, event: str, body: bytes) -> None:
-    """Up to N attempts with a pause between; each attempt is signed afresh."""
+    """Up to N attempts with a pause between; each attempt is signed afresh with the webhook key."""
     settings = get_sandbox_settings()
     delivery_id = await run_in_threadpool(store.new_delivery, payment_id, event)
     async with httpx.AsyncClient(transport=_transport, timeout=TIMEOUT, trust_env=False,
@@ -90,7 +93,7 @@ async def _deliver(payment_id: str, event: str, body: bytes) -> None:
         for attempt in range(settings.webhook_attempts):
             if attempt:
                 await asyncio.sleep(settings.webhook_backoff_seconds * attempt)
-            status, error = await _post(client, settings.webhook_url, body, settings.secret)
+            status, error = await _post(client, settings.webhook_url, body, settings.webhook_secret)
             await run_in_threadpool(store.record_attempt, delivery_id, status, error)
             if status is not None and 200 <= status < 300:
                 return

@@ -77,6 +77,8 @@ class GatewayPayment:
     card_brand: str | None = None
     last4: str | None = None
     metadata: Mapping[str, str] = field(default_factory=dict)
+    test: bool = False
+    """The gateway marks it ``"test": true``: a test shop's payment, no real money (never paid in production)."""
 
 
 class PaymentGateway(Protocol):
@@ -163,6 +165,7 @@ def parse_payment(payload: object) -> GatewayPayment:
         cancellation_reason=reason if isinstance(reason, str) else None,
         card_brand=brand[:30] if brand else None, last4=last4 if last4 and last4.isdigit() else None,
         metadata={str(k): str(v) for k, v in metadata.items()} if isinstance(metadata, dict) else {},
+        test=payload.get("test") is True,  # only a JSON true: "true", 1 or a missing field are not
     )
 
 

@@ -13,7 +13,8 @@ The database is the record of intent, the gateway the record of money:
 3. ``reconcile`` — asks the gateway about payments stuck in SUBMITTED or
    AWAITING_CUSTOMER (replaying the create with the same key when the gateway
    id was never learned), expires what the payer abandoned.
-4. ``apply_webhook`` — a verified notification moves the payment like 3 does.
+4. ``handle_notification`` — a verified notification is only a hint: the
+   gateway is asked about the payment it names, and that answer is applied as in 3.
 
 Every status change goes through ``transition``: it checks the table of
 ``domain.payment_states``, moves the status with a compare-and-set UPDATE,
@@ -24,9 +25,11 @@ the caller's transaction. Success is never downgraded.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import logging
+import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
@@ -58,14 +61,14 @@ from gkh_web.services.gateway_client import (
     GatewayRejected,
     GatewayUnavailable,
     PaymentGateway,
-    parse_payment,
 )
+from gkh_web.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "DocumentBeingPaid", "PaymentItemView", "PaymentNotFound", "PaymentRecord", "PaymentView", "ReconcileReport",
-    "StartResult", "apply_gateway_payment", "apply_webhook", "create_payment", "payments_of_resident",
+    "StartResult", "apply_gateway_payment", "create_payment", "handle_notification", "payments_of_resident",
     "reconcile", "start_payment", "transition",
 ]
 
@@ -314,7 +317,8 @@ def apply_gateway_payment(
     amount); a contradiction is flagged for review and changes nothing. A
     gateway status that would move us backwards (a late ``pending``, a
     ``canceled`` after success) is ignored: the gateway itself never goes back,
-    so it is an old message.
+    so it is an old message. In production a test payment's success never
+    counts (``_refuse_test_success``).
     """
     moment = now or utc_now()
     payment = _load(session, payment_id)
@@ -327,6 +331,8 @@ def apply_gateway_payment(
     target = ps.status_from_gateway(gp.status, gp.cancellation_reason)
     details = {"gateway_payment_id": gp.id, "confirmation_url": gp.confirmation_url, "card_brand": gp.card_brand,
                "card_last4": gp.last4}
+    if target == ps.SUCCEEDED and gp.test and get_settings().is_production and payment.status != ps.SUCCEEDED:
+        return _refuse_test_success(session, payment, source, moment, details)
     if target != payment.status and not ps.can_transition(payment.status, target):
         log.info("payment %s: gateway says %s while we are %s; ignored", payment_id, gp.status, payment.status)
         transition(session, payment_id, payment.status, source=source, now=moment, **details)
@@ -335,6 +341,37 @@ def apply_gateway_payment(
         session, payment_id, target, source=source, now=moment, failure_reason=gp.cancellation_reason,
         detail={"gateway_status": gp.status}, **details,
     )
+
+
+TEST_PAYMENT_NOTE = "test payment in production: not applied"
+
+
+def _refuse_test_success(
+    session: Session, payment: Payment, source: str, moment: datetime, details: Mapping[str, Any],
+) -> bool:
+    """A test shop's «succeeded» reached production: no real money moved, so no document is paid.
+
+    The payment goes to review with a note in its log (once, however often the
+    gateway repeats itself) and to FAILED «test_payment» where the table allows
+    it, which releases its documents for a real payment; from a final failure
+    (no edge but the correction to SUCCEEDED) it stays where it is.
+    """
+    if not _noted(session, payment.id, TEST_PAYMENT_NOTE):
+        log.error("payment %s: the gateway reports a TEST payment as succeeded in production", payment.id)
+        _review(session, payment, source, TEST_PAYMENT_NOTE, moment)
+    if not ps.can_transition(payment.status, ps.FAILED):
+        return False
+    return transition(session, payment.id, ps.FAILED, source=source, now=moment,
+                      failure_reason=ps.TEST_PAYMENT_REASON, detail={"gateway_status": "succeeded", "test": True},
+                      **details)
+
+
+def _noted(session: Session, payment_id: int, note: str) -> bool:
+    """The payment's log already holds this review note."""
+    detail = json.dumps({"review": note}, ensure_ascii=False, sort_keys=True)
+    return session.exec(
+        select(PaymentEvent.id).where(PaymentEvent.payment_id == payment_id, PaymentEvent.detail == detail)
+    ).first() is not None
 
 
 # --- Sending to the gateway -----------------------------------------------------------------------------
@@ -430,34 +467,138 @@ def _start_result(payment: Payment) -> StartResult:
     return StartResult(payment.status, None, ps.status_text(payment.status, payment.failure_reason))
 
 
+# --- The payer walked away ------------------------------------------------------------------------------
+
+
+async def cancel_waiting_payments(
+    resident_id: int, gateway: PaymentGateway, *, session_factory: SessionFactory = session_scope,
+) -> int:
+    """Cancel at the gateway every payment of the resident still waiting on the gateway's page.
+
+    Called when the resident's session ends («Выйти», the idle reset, the gateway page's own idle
+    guard): nobody is left to pay on that page, so its documents are released now rather than at
+    the expiry, and the page answers «больше не действительна» to whoever presses «Назад». If the
+    money was taken meanwhile, the gateway refuses the cancel or answers ``succeeded`` and the
+    payment succeeds as usual (success is never downgraded). Returns how many moved.
+    """
+    with session_factory() as session:
+        waiting = [(payment.id, payment.gateway_payment_id, payment.idempotency_key) for payment in session.exec(
+            select(Payment).where(Payment.resident_id == resident_id, Payment.status == ps.AWAITING_CUSTOMER,
+                                  col(Payment.gateway_payment_id).is_not(None))
+        ).all()]
+    moved = 0
+    for payment_id, gateway_payment_id, key in waiting:
+        try:
+            try:
+                gp = await gateway.cancel(gateway_payment_id, f"{key}-cancel")
+            except GatewayRejected:  # too late to cancel: it was paid (or ended) a moment ago
+                gp = await gateway.get(gateway_payment_id)
+        except (GatewayUnavailable, GatewayRejected) as error:
+            log.info("payment %s: not cancelled at session end (%s); the reconciler will", payment_id, error)
+            continue
+        with session_factory() as session:
+            moved += apply_gateway_payment(session, payment_id, gp, source="app")
+            session.commit()
+    return moved
+
+
 # --- Webhooks -----------------------------------------------------------------------------------------------
 
 
-def apply_webhook(session: Session, body: Mapping[str, Any], *, verified: bool, now: datetime | None = None) -> str:
-    """Apply a gateway notification (``{"event": "payment.succeeded", "object": {...}}``); commit.
+_GATEWAY_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
-    Only a notification whose signature the caller verified is applied.
-    Returns what happened, for the log: "unverified", "malformed", "unknown"
-    (a payment that is not ours: answered 200 and dropped), "applied" or
-    "ignored" (a duplicate or an old message: the state machine keeps the
-    newer state). Duplicates and reordering are therefore harmless.
+
+@dataclass(frozen=True)
+class _Hint:
+    """What a notification may tell us: which payment to ask the gateway about, nothing more."""
+
+    gateway_payment_id: str
+    public_id: str | None
+
+
+def _hint(body: object) -> _Hint | None:
+    """``object.id`` (and ``object.metadata.payment_id``) of a notification; None if it names no payment."""
+    payload = body.get("object") if isinstance(body, Mapping) else None
+    gateway_payment_id = payload.get("id") if isinstance(payload, Mapping) else None
+    if not isinstance(gateway_payment_id, str) or not _GATEWAY_ID.match(gateway_payment_id):
+        return None
+    metadata = payload.get("metadata")
+    public_id = metadata.get("payment_id") if isinstance(metadata, Mapping) else None
+    return _Hint(gateway_payment_id, public_id if isinstance(public_id, str) and public_id else None)
+
+
+def _find_hinted(session: Session, hint: _Hint) -> tuple[int, str, bool] | None:
+    """(payment id, public id, found by metadata) of the payment a notification names, or None.
+
+    By the gateway id we recorded; failing that, by our public id in the
+    metadata, but only for a payment whose gateway id we never learned (the
+    create's answer was lost): one that knows its id is not someone else's.
     """
-    if not verified:
-        return "unverified"
-    if not isinstance(body, Mapping):
-        return "malformed"
+    payment = session.exec(select(Payment).where(Payment.gateway_payment_id == hint.gateway_payment_id)).first()
+    if payment is not None:
+        return payment.id, payment.public_id, False
+    if hint.public_id is None:
+        return None
+    payment = session.exec(select(Payment).where(
+        Payment.public_id == hint.public_id, col(Payment.gateway_payment_id).is_(None))).first()
+    return (payment.id, payment.public_id, True) if payment is not None else None
+
+
+def _looked_up(session_factory: SessionFactory, hint: _Hint) -> tuple[int, str, bool] | None:
+    with session_factory() as session:
+        return _find_hinted(session, hint)
+
+
+def _applied(session_factory: SessionFactory, payment_id: int, gp: GatewayPayment) -> bool:
+    with session_factory() as session:
+        moved = apply_gateway_payment(session, payment_id, gp, source="webhook")
+        session.commit()
+        return moved
+
+
+async def _gateway_view(gateway: PaymentGateway, gateway_payment_id: str, payment_id: int) -> GatewayPayment | str:
+    """The gateway's own answer about the payment, or the outcome when there is none to act on."""
     try:
-        gp = parse_payment(body.get("object"))
-    except ValueError:
+        return await gateway.get(gateway_payment_id)
+    except GatewayUnavailable as error:
+        log.warning("payment %s: webhook not checked, gateway unavailable: %s", payment_id, error)
+        return "unavailable"
+    except GatewayRejected as error:
+        if error.status_code == 404:
+            log.warning("webhook names gateway payment %s, which the gateway does not know", gateway_payment_id)
+            return "unknown"
+        log.error("payment %s: gateway refuses to show it: %s", payment_id, error)
+        return "unavailable"  # our credentials or the gateway's configuration: worth a retry later
+
+
+async def handle_notification(body: object, gateway: PaymentGateway, session_factory: SessionFactory) -> str:
+    """Treat a verified gateway notification as a hint: ask the gateway, apply its answer; commit.
+
+    The body only names the payment (``object.id``, ``object.metadata.payment_id``);
+    its status and amount are never applied, since a correctly signed body can
+    still lie (a leaked key; YooKassa signs nothing at all). What the gateway's own
+    ``GET`` says goes through ``apply_gateway_payment`` like every other answer;
+    no transaction is open during that call. Returns what happened:
+    "malformed" (names no payment), "unknown" (not ours, or the gateway does not
+    know it: answered 200 and dropped), "mismatch" (the gateway's payment does not
+    carry the public id the body claimed), "unavailable" (the gateway cannot be asked: nothing changed,
+    the sender should retry), "applied" or "ignored" (a duplicate or an old message).
+    """
+    hint = _hint(body)
+    if hint is None:
         return "malformed"
-    payment = session.exec(select(Payment).where(Payment.gateway_payment_id == gp.id)).first()
-    if payment is None and gp.metadata.get("payment_id"):
-        payment = session.exec(select(Payment).where(Payment.public_id == gp.metadata["payment_id"])).first()
-    if payment is None:
-        log.warning("webhook for an unknown gateway payment %s ignored", gp.id)
+    found = await asyncio.to_thread(_looked_up, session_factory, hint)
+    if found is None:
+        log.warning("webhook for an unknown gateway payment %s ignored", hint.gateway_payment_id)
         return "unknown"
-    moved = apply_gateway_payment(session, payment.id, gp, source="webhook", now=now)
-    session.commit()
+    payment_id, public_id, by_metadata = found
+    gp = await _gateway_view(gateway, hint.gateway_payment_id, payment_id)
+    if isinstance(gp, str):
+        return gp
+    if by_metadata and gp.metadata.get("payment_id") != public_id:
+        log.warning("webhook: gateway payment %s is not payment %s", gp.id, payment_id)
+        return "mismatch"
+    moved = await asyncio.to_thread(_applied, session_factory, payment_id, gp)
     return "applied" if moved else "ignored"
 
 

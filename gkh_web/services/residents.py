@@ -26,7 +26,7 @@ from gkh_web.services.agreement import ResidentNotFound, needs_agreement
 from gkh_web.services.esia_client import EsiaClaims
 
 __all__ = [
-    "ResidentNotFound", "ResidentProfile", "end_all_sessions", "end_session", "needs_agreement", "resident_for_token",
+    "ResidentNotFound", "ResidentProfile", "end_all_sessions", "end_session", "end_session_of", "needs_agreement", "resident_for_token",
     "resident_profile", "sign_in_resident",
 ]
 
@@ -120,15 +120,20 @@ def resident_for_token(
 
 def end_session(session: Session, token: str, reason: str = "logout", *, now: datetime | None = None) -> bool:
     """End the session behind ``token`` («Выйти», idle reset, replaced); False if it was not live."""
+    return end_session_of(session, token, reason, now=now) is not None
+
+
+def end_session_of(session: Session, token: str, reason: str = "logout", *, now: datetime | None = None) -> int | None:
+    """End the session behind ``token`` and say whose it was (None if it was not live)."""
     if reason not in SESSION_END_REASONS:
         raise ValueError(f"unknown end reason {reason!r}; expected one of {SESSION_END_REASONS}")
     row = _live_session(session, token)
     if row is None:
-        return False
+        return None
     _end(row, reason, _utc(now))
     session.add(row)
     session.flush()
-    return True
+    return row.resident_id
 
 
 def end_all_sessions(session: Session, reason: str = "revoked", *, now: datetime | None = None) -> int:

@@ -20,6 +20,7 @@ holding the tab's Reflex token:
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import logging
@@ -29,8 +30,10 @@ from typing import Any
 import reflex as rx
 from reflex.middleware import Middleware
 
+from gkh_web.db.engine import session_scope
 from gkh_web.domain import pkce
-from gkh_web.services import esia_client, residents
+from gkh_web.services import esia_client, payments, residents
+from gkh_web.services.gateway_factory import current_gateway
 from gkh_web.settings import get_settings
 from gkh_web.state.db import in_transaction
 
@@ -39,6 +42,8 @@ log = logging.getLogger(__name__)
 START_ROUTE = "/"
 CABINET_ROUTE = "/cabinet"
 AGREEMENT_ROUTE = "/agreement"
+SESSION_END_ROUTE = "/session/end"
+"""Where the sandbox gateway's idle guard sends the tab (``pages/session_end.py``)."""
 
 # Drops the tab's Reflex token and reloads: the next visitor gets a brand-new state
 # tree, and the replaced history entry cannot bring the previous page back.
@@ -227,7 +232,9 @@ class SessionState(rx.State):
         token = self._token
         await wipe_tab(self)
         if token:
-            await in_transaction(lambda session: residents.end_session(session, token, reason=reason))
+            resident_id = await in_transaction(lambda session: residents.end_session_of(session, token, reason=reason))
+            if resident_id:
+                _in_background(_cancel_waiting_payments(resident_id))
 
     async def page_access(self, *, agreement_page: bool = False) -> tuple[Any, int]:
         """(redirect or None, resident id) for ``on_load`` of pages behind sign-in: one database
@@ -267,7 +274,11 @@ class TabGuard(Middleware):
         if event.name not in _hydrate_event_names():
             return None
         session_state = await state.get_state(SessionState)
-        if session_state._token:
+        if not session_state._token:
+            return None
+        if (event.router_data or {}).get("pathname") == SESSION_END_ROUTE:
+            await session_state._end("idle")  # a page outside the app timed out: end before anything is sent
+        else:
             await session_state.current_resident()  # wipes the tab when the session is over
         return None
 
@@ -275,3 +286,21 @@ class TabGuard(Middleware):
 def _hydrate_event_names() -> frozenset[str]:
     root = rx.State.get_full_name()
     return frozenset({f"{root}.hydrate", f"{root}.hydrate_and_load"})
+
+
+_background: set[asyncio.Task] = set()
+
+
+def _in_background(work) -> None:
+    """Run ``work`` after the handler returns (its HTTP calls must not hold up the reset of the tab)."""
+    task = asyncio.get_running_loop().create_task(work)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+async def _cancel_waiting_payments(resident_id: int) -> None:
+    """The resident has gone: their payments still open on the gateway's page are cancelled there."""
+    try:
+        await payments.cancel_waiting_payments(resident_id, current_gateway(), session_factory=session_scope)
+    except Exception:  # the reconciler cancels them at the expiry anyway
+        log.warning("could not cancel the waiting payments of a signed-out resident", exc_info=True)

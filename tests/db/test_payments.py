@@ -296,7 +296,7 @@ async def test_start_payment_happy_path_and_webhook(session, factory):
     assert value_to_kopecks(gateway_payment["amount"]["value"]) == record.amount_kopecks
 
     fake.pay(gateway_payment["id"], last4="4242")
-    assert pay.apply_webhook(session, fake.notification(gateway_payment["id"]), verified=True) == "applied"
+    assert await notify(fake, gateway_payment["id"], factory) == "applied"
     payment = session.get(Payment, record.id)
     session.refresh(payment)
     assert (payment.status, payment.card_last4, payment.card_brand) == (ps.SUCCEEDED, "4242", "Visa")
@@ -425,15 +425,22 @@ async def _awaiting(session, factory, fake) -> tuple[pay.PaymentRecord, str]:
     return record, fake.only_payment()["id"]
 
 
+async def notify(fake: FakeGateway, gateway_payment_id: str, factory, *, body: dict | None = None) -> str:
+    """A verified notification about the payment, handled as the webhook route does (the body is a hint)."""
+    notification = body if body is not None else fake.notification(gateway_payment_id)
+    return await pay.handle_notification(notification, http_gateway(fake), factory)
+
+
 async def test_late_canceled_webhook_never_downgrades_success(session, factory):
     fake = FakeGateway()
     record, gid = await _awaiting(session, factory, fake)
     fake.pay(gid)
-    success = fake.notification(gid)
-    assert pay.apply_webhook(session, success, verified=True) == "applied"
+    assert await notify(fake, gid, factory) == "applied"
     late = fake.notification(gid, status="canceled")
     late["object"]["cancellation_details"] = {"reason": "expired_on_confirmation"}
-    assert pay.apply_webhook(session, late, verified=True) == "ignored"
+    assert await notify(fake, gid, factory, body=late) == "ignored"
+    fake.payments[gid]["status"] = "canceled"  # even the gateway itself saying so later
+    assert await notify(fake, gid, factory) == "ignored"
     assert status(session, record.id) == ps.SUCCEEDED
 
 
@@ -443,10 +450,11 @@ async def test_duplicate_and_reordered_webhooks_end_in_one_correct_state(session
     item = items_of(session, record.id)[0]
     paid_before = paid_of(session, item.payment_document_id)
     pending = fake.notification(gid)
+    assert await notify(fake, gid, factory, body=pending) == "ignored"
     fake.pay(gid)
     success = fake.notification(gid)
     for body in (success, pending, success, success, pending):
-        pay.apply_webhook(session, body, verified=True)
+        await notify(fake, gid, factory, body=body)
     assert status(session, record.id) == ps.SUCCEEDED
     assert [e[1] for e in events(session, record.id)].count(ps.SUCCEEDED) == 1
     assert paid_of(session, item.payment_document_id) == paid_before + item.amount_kopecks
@@ -456,28 +464,47 @@ async def test_declined_webhook_fails_with_a_russian_reason(session, factory):
     fake = FakeGateway()
     _, gid = await _awaiting(session, factory, fake)
     fake.decline(gid, "insufficient_funds")
-    pay.apply_webhook(session, fake.notification(gid), verified=True)
+    assert await notify(fake, gid, factory) == "applied"
     [view] = pay.payments_of_resident(session, resident(session, "ivanov"))
     assert (view.status, view.status_text) == (ps.FAILED, "Отклонено банком: недостаточно средств")
     assert open_items(session) == []
 
 
-async def test_webhook_unverified_unknown_malformed_or_mismatched_changes_nothing(session, factory):
+async def test_webhook_body_is_only_a_hint(session, factory):
+    """Its status and amount are never applied: only the gateway's own answer is."""
+    fake = FakeGateway()
+    record, gid = await _awaiting(session, factory, fake)
+    lie = fake.notification(gid, status="succeeded")
+    lie["object"]["amount"]["value"] = "0.01"
+    assert await notify(fake, gid, factory, body=lie) == "ignored"
+    assert status(session, record.id) == ps.AWAITING_CUSTOMER and not session.get(Payment, record.id).needs_review
+    assert [request.method for request in fake.requests][-1] == "GET"
+
+
+async def test_webhook_unknown_malformed_or_mismatched_changes_nothing(session, factory):
     fake = FakeGateway()
     record, gid = await _awaiting(session, factory, fake)
     fake.pay(gid)
-    body = fake.notification(gid)
-    assert pay.apply_webhook(session, body, verified=False) == "unverified"
     stranger = fake.notification(gid)
     stranger["object"]["id"] = "unknown123"
     stranger["object"]["metadata"] = {}
-    assert pay.apply_webhook(session, stranger, verified=True) == "unknown"
-    assert pay.apply_webhook(session, {"event": "payment.succeeded"}, verified=True) == "malformed"
-    wrong_amount = fake.notification(gid)
-    wrong_amount["object"]["amount"]["value"] = "0.01"
-    assert pay.apply_webhook(session, wrong_amount, verified=True) == "ignored"
+    assert await notify(fake, gid, factory, body=stranger) == "unknown"
+    for malformed in ({"event": "payment.succeeded"}, {"object": {"id": "../../payments"}}, [], {"object": []}):
+        assert await pay.handle_notification(malformed, http_gateway(fake), factory) == "malformed"
+    fake.payments[gid]["amount"]["value"] = "0.01"  # the gateway itself reports another amount
+    assert await notify(fake, gid, factory) == "ignored"
     assert status(session, record.id) == ps.AWAITING_CUSTOMER
     assert session.get(Payment, record.id).needs_review
+
+
+async def test_webhook_while_the_gateway_cannot_be_asked_changes_nothing(session, factory):
+    fake = FakeGateway()
+    record, gid = await _awaiting(session, factory, fake)
+    fake.pay(gid)
+    fake.fail_next("get", "timeout")
+    assert await notify(fake, gid, factory) == "unavailable"
+    assert status(session, record.id) == ps.AWAITING_CUSTOMER
+    assert await notify(fake, gid, factory) == "applied"
 
 
 async def test_webhook_finds_a_payment_whose_gateway_id_was_never_recorded(session, factory):
@@ -487,10 +514,28 @@ async def test_webhook_finds_a_payment_whose_gateway_id_was_never_recorded(sessi
     await pay.start_payment(record.id, http_gateway(fake), RETURN_URL, session_factory=factory, now=T0)
     gid = fake.only_payment()["id"]
     fake.pay(gid)
-    assert pay.apply_webhook(session, fake.notification(gid), verified=True) == "applied"
+    assert await notify(fake, gid, factory) == "applied"
     session.expire_all()
     payment = session.get(Payment, record.id)
     assert (payment.status, payment.gateway_payment_id) == (ps.SUCCEEDED, gid)
+
+
+async def test_webhook_by_metadata_needs_the_gateway_to_agree(session, factory):
+    """Our public id in the body is not enough: the gateway's payment must carry it too (and exist)."""
+    fake = FakeGateway()
+    record = new_payment(session, resident(session, "ivanov"))
+    fake.fail_next("create", "lost_response")
+    await pay.start_payment(record.id, http_gateway(fake), RETURN_URL, session_factory=factory, now=T0)
+    gid = fake.only_payment()["id"]
+    ghost = fake.notification(gid)
+    ghost["object"]["id"] = "nosuchpayment"
+    assert await notify(fake, gid, factory, body=ghost) == "unknown"
+    other = dict(fake.payments[gid], id="otherpayment", metadata={"payment_id": "another"})
+    fake.payments["otherpayment"] = other
+    fake.pay("otherpayment")
+    assert await notify(fake, gid, factory, body=fake.notification("otherpayment") | {
+        "object": {**other, "metadata": {"payment_id": record.public_id}}}) == "mismatch"
+    assert status(session, record.id) == ps.SUBMITTED
 
 
 # --- «Мои платежи», privacy ------------------------------------------------------------------------------------------------
@@ -506,7 +551,7 @@ async def test_payments_of_resident(session, factory):
     assert view.created_text == "25.11.2026 15:00" and view.amount_text.endswith("₽")
     assert len(view.items) == 1 and view.items[0].period_text
     fake.pay(gid, last4="4242")
-    pay.apply_webhook(session, fake.notification(gid), verified=True)
+    await notify(fake, gid, factory)
     [view] = pay.payments_of_resident(session, ivanov)
     assert (view.status_text, view.card_text, view.in_progress) == ("Оплачено", "Visa •••• 4242", False)
     assert pay.payments_of_resident(session, resident(session, "petrova")) == []
@@ -535,7 +580,7 @@ async def test_no_card_number_in_any_text_column(session, factory, demo_db):
     fake = FakeGateway()
     record, gid = await _awaiting(session, factory, fake)
     fake.pay(gid, last4="4242")
-    pay.apply_webhook(session, fake.notification(gid), verified=True)
+    await notify(fake, gid, factory)
     engine = get_engine(demo_db)
     found = []
     with engine.connect() as connection:
@@ -546,7 +591,7 @@ async def test_no_card_number_in_any_text_column(session, factory, demo_db):
                         continue
                     if looks_like_card_number(value) or "424242" in value or SECRET in value:
                         found.append((table, column, value))
-    for column in RANDOM_ID_COLUMNS:  # random hex ids: only ever hex
+    for column in RANDOM_ID_COLUMNS:  # random hex ids: only ever hex (the fake gateway's in groups joined by _)
         value = getattr(session.get(Payment, record.id), column)
-        assert re.fullmatch(r"[0-9a-f]+", value)
+        assert re.fullmatch(r"[0-9a-f]+(_[0-9a-f]+)*", value)
     assert found == []

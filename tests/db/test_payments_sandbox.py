@@ -2,8 +2,8 @@
 
 The app side talks to the sandbox only over HTTP (``HttpGateway`` on
 ``httpx.ASGITransport``); the sandbox's webhooks are caught by a fake receiver,
-checked with ``verify_webhook`` and handed to ``apply_webhook`` — what the
-webhook route will do.
+checked with ``verify_webhook`` (the webhook key) and handed to
+``handle_notification``, which asks the sandbox itself — what the webhook route does.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from gkh_web.services.gateway_client import HttpGateway
 from gkh_web.services.payment_page import payment_page_for_resident
 
 SHOP, SECRET = "sandbox-shop", "sandbox-secret"
+WEBHOOK_SECRET = "sandbox-webhook-secret"
 RETURN_URL = "http://kiosk.test/pay/return"
 
 
@@ -51,7 +52,7 @@ async def sandbox(tmp_path, monkeypatch):
     monkeypatch.setenv("GKH_SANDBOX_DATABASE_URL", f"sqlite:///{tmp_path / 'sandbox.db'}")
     monkeypatch.setenv("GKH_GATEWAY_WEBHOOK_URL", "http://app.test/api/payments/webhook/sandbox")
     monkeypatch.setenv("GKH_SANDBOX_WEBHOOK_BACKOFF_SECONDS", "0")
-    for name in ("GKH_GATEWAY_SHOP_ID", "GKH_GATEWAY_SECRET"):
+    for name in ("GKH_GATEWAY_SHOP_ID", "GKH_GATEWAY_SECRET", "GKH_GATEWAY_WEBHOOK_SECRET"):
         monkeypatch.delenv(name, raising=False)
     get_sandbox_settings.cache_clear()
     sandbox_db.dispose_engines()
@@ -71,13 +72,14 @@ def ivanov(session: Session) -> int:
     return session.exec(select(Resident.id).where(Resident.snils == login.snils)).one()
 
 
-def deliver(session: Session, receiver: Receiver) -> list[str]:
-    """Verify and apply every webhook the sandbox sent so far (as the route will)."""
+async def deliver(demo_db: str, gateway: HttpGateway, receiver: Receiver) -> list[str]:
+    """Verify every webhook the sandbox sent so far and hand it on as a hint (as the route does)."""
     outcomes = []
     for request in receiver.requests:
         verified = verify_webhook(request.content, request.headers.get(TIMESTAMP_HEADER),
-                                  request.headers.get(SIGNATURE_HEADER), SECRET, now=time.time())
-        outcomes.append(pay.apply_webhook(session, json.loads(request.content), verified=verified))
+                                  request.headers.get(SIGNATURE_HEADER), WEBHOOK_SECRET, now=time.time())
+        outcomes.append(await pay.handle_notification(json.loads(request.content), gateway,
+                                                      lambda: session_scope(demo_db)) if verified else "unverified")
     receiver.requests.clear()
     return outcomes
 
@@ -104,7 +106,7 @@ async def test_card_payment_through_the_sandbox(demo_db, sandbox, card, expected
                                       data={"card_number": card, "expiry": "12/30", "cvc": "123", "holder": ""})
         assert response.status_code in (200, 303)
         await webhooks.wait_for_deliveries()
-        assert "applied" in deliver(session, receiver)
+        assert "applied" in await deliver(demo_db, gateway, receiver)
 
         [view] = pay.payments_of_resident(session, resident_id)
         assert (view.status, view.status_text) == (expected, text)

@@ -39,7 +39,7 @@ def sandbox_env(tmp_path, monkeypatch):
     monkeypatch.setenv("GKH_GATEWAY_WEBHOOK_URL", WEBHOOK_URL)
     monkeypatch.setenv("GKH_SANDBOX_SLOW_SECONDS", "0.05")
     monkeypatch.setenv("GKH_SANDBOX_WEBHOOK_BACKOFF_SECONDS", "0")
-    for name in ("GKH_GATEWAY_SHOP_ID", "GKH_GATEWAY_SECRET"):
+    for name in ("GKH_GATEWAY_SHOP_ID", "GKH_GATEWAY_SECRET", "GKH_GATEWAY_WEBHOOK_SECRET"):
         monkeypatch.delenv(name, raising=False)
     get_sandbox_settings.cache_clear()
     db.dispose_engines()

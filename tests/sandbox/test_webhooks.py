@@ -15,6 +15,8 @@ from gkh_web.sandbox_gateway.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, 
 from tests.sandbox.conftest import create, page_path, pay_card
 
 SECRET = "sandbox-secret"
+WEBHOOK_SECRET = "sandbox-webhook-secret"
+"""The notifications' key: apart from the shop's API secret (GKH_GATEWAY_WEBHOOK_SECRET)."""
 BODY = b'{"type":"notification","event":"payment.succeeded"}'
 NOW = 1_790_000_000
 
@@ -72,10 +74,23 @@ async def test_success_sends_one_signed_notification(client, receiver):
     assert body["type"] == "notification" and body["event"] == "payment.succeeded"
     assert body["object"]["id"] == payment["id"] and body["object"]["status"] == "succeeded"
     timestamp = request.headers[TIMESTAMP_HEADER]
-    assert verify_webhook(request.content, timestamp, request.headers[SIGNATURE_HEADER], SECRET,
+    assert verify_webhook(request.content, timestamp, request.headers[SIGNATURE_HEADER], WEBHOOK_SECRET,
                           now=int(timestamp))
+    assert not verify_webhook(request.content, timestamp, request.headers[SIGNATURE_HEADER], SECRET,
+                              now=int(timestamp))
     delivery, = store.deliveries_for(payment["id"])
     assert delivery.attempts == 1 and delivery.delivered_at is not None
+
+
+async def test_the_webhook_key_comes_from_its_own_setting(client, receiver, monkeypatch):
+    monkeypatch.setenv("GKH_GATEWAY_WEBHOOK_SECRET", "configured-webhook-key")
+    from gkh_web.sandbox_gateway.config import get_sandbox_settings
+    get_sandbox_settings.cache_clear()
+    await _pay_and_wait(client, "4242424242424242")
+    request = receiver.requests[0]
+    timestamp = request.headers[TIMESTAMP_HEADER]
+    assert verify_webhook(request.content, timestamp, request.headers[SIGNATURE_HEADER], "configured-webhook-key",
+                          now=int(timestamp))
 
 
 async def test_decline_sends_payment_canceled(client, receiver):

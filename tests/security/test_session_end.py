@@ -30,7 +30,7 @@ from gkh_web.state.pay import PayPageState, PaySelectionState
 from gkh_web.state.pay_other import PayOtherState
 from gkh_web.state.payment_history import PaymentHistoryState
 from gkh_web.state.session import SessionState, TabGuard, app_state_classes
-from tests.browser.conftest import BIN, PROJECT_ROOT, open_page
+from tests.browser.conftest import BIN, PROJECT_ROOT
 from tests.browser.flows import sign_in_to_cabinet
 from tests.security.tabs import go_to, signed_in_tab, tab
 
@@ -168,18 +168,23 @@ def _visit(page: Page, base_url: str) -> list[str]:
     return secrets
 
 
-def test_after_sign_out_nothing_comes_back(served_app, kiosk_page, browser, console):
+def _a_new_tab_shows_nothing(page: Page, base_url: str, secrets: list[str]) -> None:
+    """A new tab of the same kiosk (same browser profile) asks for a sign-in."""
+    another = page.context.new_page()
+    frames = _record_frames(another)
+    another.goto(base_url + "/cabinet")
+    expect(another.get_by_role("button", name="Войти через Госуслуги")).to_be_visible()
+    _nothing_of_ivanov(another, frames, secrets)
+    another.close()
+
+
+def test_after_sign_out_nothing_comes_back(served_app, kiosk_page):
     secrets = _visit(kiosk_page, served_app.url)
     frames = _record_frames(kiosk_page)
     kiosk_page.locator("#sign-out").click()
     expect(kiosk_page.get_by_role("button", name="Войти через Госуслуги")).to_be_visible()
     _check_back_forward_reload(kiosk_page, frames, secrets)
-
-    another = open_page(browser, console)  # a new tab of the same kiosk
-    another.goto(served_app.url + "/cabinet")
-    expect(another.get_by_role("button", name="Войти через Госуслуги")).to_be_visible()
-    assert "Иванов" not in another.content()
-    another.context.close()
+    _a_new_tab_shows_nothing(kiosk_page, served_app.url, secrets)
 
 
 def test_after_the_idle_reset_nothing_comes_back(served_app, kiosk_page):
@@ -188,6 +193,7 @@ def test_after_the_idle_reset_nothing_comes_back(served_app, kiosk_page):
     frames = _record_frames(kiosk_page)
     expect(kiosk_page.get_by_role("button", name="Войти через Госуслуги")).to_be_visible(timeout=12_000)
     _check_back_forward_reload(kiosk_page, frames, secrets)
+    _a_new_tab_shows_nothing(kiosk_page, served_app.url, secrets)
 
 
 def test_after_the_server_ended_the_session_a_reload_brings_nothing_back(served_app, kiosk_page):
@@ -202,3 +208,76 @@ def test_after_the_server_ended_the_session_a_reload_brings_nothing_back(served_
     kiosk_page.wait_for_timeout(500)
     _nothing_of_ivanov(kiosk_page, frames, secrets)
     _check_back_forward_reload(kiosk_page, frames, secrets)
+    _a_new_tab_shows_nothing(kiosk_page, served_app.url, secrets)
+
+
+# --- A payment left open on the gateway's page ------------------------------------------------------------------
+
+
+async def test_a_payment_left_on_the_gateways_page_is_cancelled_when_the_session_ends(demo_db, monkeypatch):
+    """The resident walks away from the card page: the next person's «Назад» finds a dead page, and the
+    documents are free again at once instead of after the 30-minute expiry."""
+    from gkh_web.services import payments
+    from tests.fake_gateway import http_gateway
+    from tests.security.support import outcome, waiting_payment
+
+    waiting = await waiting_payment(demo_db, monkeypatch)
+    assert outcome(waiting).status == "awaiting_customer" and outcome(waiting).open_items == 1
+
+    moved = await payments.cancel_waiting_payments(waiting.record.resident_id, http_gateway(waiting.fake),
+                                                   session_factory=lambda: session_scope(demo_db))
+
+    assert moved == 1
+    assert waiting.fake.payments[waiting.gateway_id]["status"] == "canceled"
+    after = outcome(waiting)
+    assert (after.status, after.open_items, after.paid_kopecks) == ("canceled", 0, waiting.paid_before)
+
+
+async def test_money_taken_before_the_cancel_still_pays(demo_db, monkeypatch):
+    from gkh_web.services import payments
+    from tests.fake_gateway import http_gateway
+    from tests.security.support import outcome, waiting_payment
+
+    waiting = await waiting_payment(demo_db, monkeypatch)
+    waiting.fake.pay(waiting.gateway_id)  # paid on the gateway's page a moment before the session ended
+
+    await payments.cancel_waiting_payments(waiting.record.resident_id, http_gateway(waiting.fake),
+                                           session_factory=lambda: session_scope(demo_db))
+
+    after = outcome(waiting)
+    assert after.status == "succeeded" and after.paid_kopecks > waiting.paid_before
+
+
+def test_walking_away_from_the_gateways_page_ends_the_session_and_the_payment(served_app, kiosk_page):
+    """The sandbox's card page has the same «Вы ещё здесь?»: after it, the tab is wiped, the payment cancelled."""
+    from tests.browser.flows import pay_other_account_to_method_picker
+    from gkh_web.services.demo_data import DEMO_UNLINKED_ACCOUNTS
+
+    petrova = next(login for login in DEMO_LOGINS if login.key == "petrova")
+    page = kiosk_page
+    page.add_init_script("window.gkhKioskConfig = {idleSeconds: 8, countdownSeconds: 2};")
+    pay_other_account_to_method_picker(page, served_app.url, DEMO_UNLINKED_ACCOUNTS[0].izhku, petrova.phone)
+    page.locator("#pay-card").click()
+    expect(page).to_have_url(re.compile(r"/sandbox-gateway/pay/"))
+    gateway_page = page.url
+    frames = _record_frames(page)
+
+    expect(page.get_by_text("Вы ещё здесь?")).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("button", name="Войти через Госуслуги")).to_be_visible(timeout=15_000)
+
+    engine = sa.create_engine(served_app.database_url)
+    try:
+        with engine.connect() as connection:
+            ended = connection.execute(sa.text(
+                "SELECT end_reason FROM resident_session ORDER BY id DESC LIMIT 1")).scalar()
+        assert ended == "idle"
+        page.wait_for_timeout(1500)  # the cancel at the gateway runs after the reset
+        with engine.connect() as connection:
+            status = connection.execute(sa.text("SELECT status FROM payment ORDER BY id DESC LIMIT 1")).scalar()
+        assert status == "canceled"
+    finally:
+        engine.dispose()
+    secrets = ["Петрова", "152-384-671", petrova.email, petrova.phone]
+    _check_back_forward_reload(page, frames, secrets)
+    page.goto(gateway_page)  # even the page's own address: it is no longer valid
+    expect(page.get_by_text("больше не действительна")).to_be_visible()

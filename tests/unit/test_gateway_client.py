@@ -147,6 +147,24 @@ async def test_malformed_answers_are_unavailable(content):
         await create(gateway_answering(lambda request: httpx.Response(200, content=content)))
 
 
+PAYMENT = {"id": "p1", "status": "succeeded", "amount": {"value": "10.00", "currency": "RUB"}}
+
+
+@pytest.mark.parametrize(("field", "test"), [
+    ({"test": True}, True), ({"test": False}, False), ({}, False),
+    ({"test": "true"}, False), ({"test": 1}, False), ({"test": None}, False),
+])
+def test_only_a_json_true_marks_a_test_payment(field, test):
+    assert gc.parse_payment({**PAYMENT, **field}).test is test
+    assert gc.parse_payment(json.loads(json.dumps({**PAYMENT, **field}))).test is test
+
+
+async def test_the_test_mark_comes_through_the_client():
+    test_shop, live_shop = FakeGateway(), FakeGateway(test_mode=False)
+    assert (await create(http_gateway(test_shop))).test is True
+    assert (await create(http_gateway(live_shop))).test is False
+
+
 async def test_overall_timeout_bounds_a_stalled_gateway():
     async def handler(request):
         await asyncio.sleep(5)

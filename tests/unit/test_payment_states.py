@@ -105,6 +105,11 @@ def test_texts_for_residents():
         assert ps.REASON_TEXTS[reason]
 
 
+def test_a_test_payment_refused_in_production_says_so():
+    assert ps.status_text(FAILED, ps.TEST_PAYMENT_REASON) == "Платёж проведён в тестовом режиме и не засчитан"
+    assert ps.can_transition(ps.AWAITING_CUSTOMER, FAILED) and ps.can_transition(SUBMITTED, FAILED)
+
+
 class PaymentMachine(RuleBasedStateMachine):
     """Random events applied the way the services apply them: illegal edges are refused, repeats are no-ops."""
 
