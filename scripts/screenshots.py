@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect, sync_playwright
@@ -116,6 +117,37 @@ def _tour(page: Page, url: str, database_url: str, newcomer: str, index: int) ->
     page.get_by_role("button", name="Выйти").click()
 
 
+def _refused_sign_in(page: Page, url: str) -> None:
+    """The demo ЕСИА facing a link that would send the code elsewhere: an error, no form, no redirect."""
+    page.goto(url + "/esia/login?" + urlencode({
+        "client_id": "gkh-web-kiosk", "redirect_uri": "https://evil.example/auth/callback", "state": "x",
+        "code_challenge": "A" * 43, "code_challenge_method": "S256", "response_type": "code"}))
+    expect(page.locator("#esia-request-error")).to_be_visible()
+    _shot(page, "esia-refused")
+
+
+def _idle_prompts(page: Page, url: str) -> None:
+    """«Вы ещё здесь?» in the cabinet and on the sandbox gateway's page (idle shortened for the picture)."""
+    page.add_init_script("window.gkhKioskConfig = {idleSeconds: 3, countdownSeconds: 60};")
+    sign_in(page, url, LOGIN["sidorov"].phone)
+    accept_agreement_if_asked(page)
+    expect(page.get_by_role("alertdialog")).to_be_visible(timeout=10_000)
+    _shot(page, "kiosk-idle")
+    page.get_by_role("button", name="Я здесь").click()
+    page.goto(url + "/pay/other")
+    page.locator("#other-identifier").fill(DEMO_UNLINKED_ACCOUNTS[2].izhku)
+    page.get_by_role("button", name="Найти").click()
+    page.get_by_role("link", name="Перейти к оплате").click()
+    page.locator("#pay-next").click()
+    page.get_by_role("button", name="Оплатить").click()
+    page.locator("#pay-card").click()
+    expect(page.locator("#card_number")).to_be_visible()
+    expect(page.get_by_text("Вы ещё здесь?")).to_be_visible(timeout=10_000)
+    _shot(page, "gateway-idle")
+    page.get_by_role("button", name="Выйти").click()  # the session ends and the payment is cancelled
+    expect(page.get_by_role("button", name="Войти через Госуслуги")).to_be_visible()
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as workdir, serve_app(Path(workdir)) as app, sync_playwright() as pw:
@@ -123,6 +155,10 @@ def main() -> None:
         for index, ((width, height), newcomer) in enumerate(zip(SIZES, ("kuznetsova", "petrova"), strict=True)):
             context = browser.new_context(viewport={"width": width, "height": height}, locale="ru-RU")
             _tour(context.new_page(), app.url, app.database_url, newcomer, index)
+            _refused_sign_in(context.new_page(), app.url)
+            context.close()
+            context = browser.new_context(viewport={"width": width, "height": height}, locale="ru-RU")
+            _idle_prompts(context.new_page(), app.url)
             context.close()
         browser.close()
 

