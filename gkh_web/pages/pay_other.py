@@ -62,18 +62,21 @@ def _requisite(label: str, value) -> rx.Component:
 def _result(account: FoundAccount) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(
+            rx.flex(  # wraps on a phone: the amount goes under the address instead of past the edge
                 rx.vstack(
                     rx.text(account.premises_hint, size="4", weight="bold"),
                     rx.text(account.provider_name, size="3"),
                     spacing="1",
-                    flex="1",
+                    flex="1 1 220px",
                 ),
                 rx.vstack(rx.text("К оплате", size="2", color_scheme="gray"),
-                          rx.text(account.amount_due_text, size="6", weight="bold", class_name="other-due"),
-                          align="end", spacing="0"),
+                          rx.text(account.amount_due_text, size="6", weight="bold", class_name="other-due",
+                                  white_space="nowrap"),
+                          align="end", spacing="0", margin_left="auto"),
                 width="100%",
                 align="start",
+                wrap="wrap",
+                gap="8px",
             ),
             _requisite("Лицевой счёт", account.number),
             link_button("Перейти к оплате", href="/pay?ref=" + account.ref,
