@@ -61,7 +61,6 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -74,6 +73,7 @@ import sqlalchemy as sa  # noqa: E402
 
 from bench.seed_kiosks import KioskPerson, seed_kiosk_people  # noqa: E402
 from tests.browser.server import serve_app  # noqa: E402
+from tests.security.reflex_client import router_data  # noqa: E402  (the frontend's location, as a script sends it)
 
 OUT = ROOT / "bench/out/kiosks.json"
 DEFAULT_LEVELS = (50, 100, 200)
@@ -120,15 +120,6 @@ def _compiled_state_hashes() -> list[str]:
     text = (ROOT / ".web/utils/context.jsx").read_text()
     match = re.search(r"initialStateHashes = (\[[^\]]*\])", text)
     return json.loads(match.group(1)) if match else []
-
-
-def _router_data(path_and_query: str) -> dict:
-    parts = urlsplit(path_and_query)
-    data = {"pathname": parts.path, "asPath": parts.path + (f"?{parts.query}" if parts.query else "")}
-    query = dict(parse_qsl(parts.query, keep_blank_values=True))
-    if query:
-        data["query"] = query
-    return data
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -197,7 +188,7 @@ class Tab:
         sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
         sio.on("event", self._on_update, namespace=NAMESPACE)
         boot = {"name": HYDRATE, "payload": {"hashes": self.hashes} if self.hashes else {},
-                "router_data": _router_data(path_and_query)}
+                "router_data": router_data(path_and_query)}
         answered = self._arm(_hydrated)
         sent_at = time.perf_counter()
         try:
@@ -219,7 +210,7 @@ class Tab:
     async def send(self, name: str, payload: dict, step: str, want, timeout: float) -> None:
         answered = self._arm(want)
         sent_at = time.perf_counter()
-        await self.sio.emit("event", {"name": name, "payload": payload, "router_data": _router_data(self.path)},
+        await self.sio.emit("event", {"name": name, "payload": payload, "router_data": router_data(self.path)},
                             namespace=NAMESPACE)
         await self._await(step, sent_at, answered, timeout)
 

@@ -53,7 +53,11 @@ TOKEN_STORAGE_KEY = "token"
 
 
 def _switch_token_script(new_token: str, route: str) -> str:
-    """Give the tab its new Reflex token and load ``route`` under it (a full load: the old socket goes)."""
+    """Give the tab its new Reflex token and load ``route`` under it (a full load: the old socket goes).
+
+    JavaScript because Reflex 0.10 offers no server-side way to change a tab's token: the frontend
+    keeps it in ``sessionStorage`` and only its own duplicate-tab check ever replaces it. Two
+    statements, values serialised with ``json.dumps``, no logic."""
     return (f"window.sessionStorage.setItem({json.dumps(TOKEN_STORAGE_KEY)}, {json.dumps(new_token)});"
             f" window.location.replace({json.dumps(route)});")
 

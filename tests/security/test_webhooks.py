@@ -101,6 +101,18 @@ def gateway_networks(monkeypatch):
     get_settings.cache_clear()
 
 
+async def _paid_and_notified_from(demo_db, monkeypatch, hops: int, peer: str, forwarded: str | None):
+    """The payer paid at the gateway; a correctly signed notification of it arrives from ``peer``."""
+    monkeypatch.setenv("GKH_TRUSTED_PROXY_HOPS", str(hops))
+    get_settings.cache_clear()
+    waiting = await waiting_payment(demo_db, monkeypatch)
+    waiting.fake.pay(waiting.gateway_id)
+    notification = waiting.fake.notification(waiting.gateway_id)
+    body = body_bytes(notification)
+    headers = signed(body) | ({"X-Forwarded-For": forwarded} if forwarded else {})
+    return waiting, await post_notification(notification, headers=headers, client_address=(peer, 5000))
+
+
 @pytest.mark.parametrize(("hops", "peer", "forwarded"), [
     (0, "203.0.113.9", None),
     (0, "203.0.113.9", "185.71.76.5"),  # X-Forwarded-For is the sender's own words without a proxy of ours
@@ -110,14 +122,7 @@ def gateway_networks(monkeypatch):
 async def test_a_sender_outside_the_gateway_networks_is_refused(
     demo_db, monkeypatch, leaked_key, gateway_networks, hops, peer, forwarded,
 ):
-    monkeypatch.setenv("GKH_TRUSTED_PROXY_HOPS", str(hops))
-    get_settings.cache_clear()
-    waiting = await waiting_payment(demo_db, monkeypatch)
-    waiting.fake.pay(waiting.gateway_id)
-    notification = waiting.fake.notification(waiting.gateway_id)
-    body = body_bytes(notification)
-    headers = signed(body) | ({"X-Forwarded-For": forwarded} if forwarded else {})
-    response = await post_notification(notification, headers=headers, client_address=(peer, 5000))
+    waiting, response = await _paid_and_notified_from(demo_db, monkeypatch, hops, peer, forwarded)
     assert response.status_code == 403
     assert unchanged(waiting)
 
@@ -129,14 +134,7 @@ async def test_a_sender_outside_the_gateway_networks_is_refused(
     (0, "2a02:5180::12", None),
 ], ids=["direct", "through-our-proxy", "mapped-ipv6", "ipv6"])
 async def test_the_gateway_itself_is_heard(demo_db, monkeypatch, gateway_networks, hops, peer, forwarded):
-    monkeypatch.setenv("GKH_TRUSTED_PROXY_HOPS", str(hops))
-    get_settings.cache_clear()
-    waiting = await waiting_payment(demo_db, monkeypatch)
-    waiting.fake.pay(waiting.gateway_id)
-    notification = waiting.fake.notification(waiting.gateway_id)
-    body = body_bytes(notification)
-    headers = signed(body) | ({"X-Forwarded-For": forwarded} if forwarded else {})
-    response = await post_notification(notification, headers=headers, client_address=(peer, 5000))
+    waiting, response = await _paid_and_notified_from(demo_db, monkeypatch, hops, peer, forwarded)
     assert response.status_code == 200
     assert outcome(waiting).status == ps.SUCCEEDED
 
