@@ -432,22 +432,32 @@ async def start_payment(
         session.commit()
         result = _start_result(_load(session, payment_id, lock=False))
     if refused:  # nobody will pay on that page: release the documents now rather than at the expiry
-        await _cancel_refused(payment_id, gp.id, request[0], gateway, session_factory, now)
+        await _cancel_at_gateway(payment_id, gp.id, request[0], gateway, session_factory, now=now)
     return result
 
 
-async def _cancel_refused(
+async def _cancel_at_gateway(
     payment_id: int, gateway_payment_id: str, key: str, gateway: PaymentGateway, session_factory: SessionFactory,
-    now: datetime | None,
-) -> None:
+    *, now: datetime | None = None,
+) -> bool:
+    """Cancel a payment nobody will finish on the gateway's page and apply what the gateway says; True if it moved.
+
+    Too late to cancel (the money was taken a moment ago): the gateway refuses, its own view is
+    read instead and the payment succeeds as usual. Gateway trouble changes nothing: the
+    reconciler cancels it at the expiry.
+    """
     try:
-        gp = await gateway.cancel(gateway_payment_id, f"{key}-cancel")
+        try:
+            gp = await gateway.cancel(gateway_payment_id, f"{key}-cancel")
+        except GatewayRejected:
+            gp = await gateway.get(gateway_payment_id)
     except (GatewayUnavailable, GatewayRejected) as error:
-        log.warning("payment %s: could not cancel after a refused page address: %s", payment_id, error)
-        return
+        log.info("payment %s: not cancelled now (%s); the reconciler will", payment_id, error)
+        return False
     with session_factory() as session:
-        apply_gateway_payment(session, payment_id, gp, source="gateway", now=now)
+        moved = apply_gateway_payment(session, payment_id, gp, source="app", now=now)
         session.commit()
+        return moved
 
 
 def _url_summary(url: str) -> str:
@@ -488,17 +498,7 @@ async def cancel_waiting_payments(
         ).all()]
     moved = 0
     for payment_id, gateway_payment_id, key in waiting:
-        try:
-            try:
-                gp = await gateway.cancel(gateway_payment_id, f"{key}-cancel")
-            except GatewayRejected:  # too late to cancel: it was paid (or ended) a moment ago
-                gp = await gateway.get(gateway_payment_id)
-        except (GatewayUnavailable, GatewayRejected) as error:
-            log.info("payment %s: not cancelled at session end (%s); the reconciler will", payment_id, error)
-            continue
-        with session_factory() as session:
-            moved += apply_gateway_payment(session, payment_id, gp, source="app")
-            session.commit()
+        moved += await _cancel_at_gateway(payment_id, gateway_payment_id, key, gateway, session_factory)
     return moved
 
 
