@@ -37,7 +37,6 @@ app = rx.App(
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
         rx.el.script(src="/kiosk.js", defer=True),
-        rx.el.script(src="/pay.js", defer=True),
     ],
     stylesheets=["/kiosk.css"],
     api_transformer=[build_api(), security_headers],

@@ -7,8 +7,7 @@ import reflex as rx
 from gkh_web.components.fields import ERROR_RED
 from gkh_web.components.layout import HEADER_BLUE
 from gkh_web.services.payment_page import ConfirmedItem, PayableAccount, PayableDocument, ServiceChargeLine
-from gkh_web.settings import get_settings
-from gkh_web.state.pay import PayPageState, PaySelectionState
+from gkh_web.state.pay import PayFiguresState, PayMessagesState, PayPageState, PaySelectionState
 
 NOTICE = "В системе отсутствует информация о неоплаченных начислениях за ЖКУ"
 REASON_PAID = "за текущий период оплата уже была произведена и учтена организацией, выставившей платёжный документ"
@@ -117,11 +116,11 @@ def _document_row(document: PayableDocument) -> rx.Component:
                              class_name="document-amount", style={"width": "170px", "fontSize": "18px",
                                                                   "textAlign": "right"}),
                 ),
-                rx.cond(PaySelectionState.errors.contains(key),
-                        rx.text(PaySelectionState.errors[key], color=ERROR_RED, size="2", role="alert",
+                rx.cond(PayMessagesState.errors.contains(key),
+                        rx.text(PayMessagesState.errors[key], color=ERROR_RED, size="2", role="alert",
                                 class_name="amount-error", max_width="220px")),
-                rx.cond(PaySelectionState.notes.contains(key),
-                        rx.badge(PaySelectionState.notes[key], size="2", class_name="amount-note")),
+                rx.cond(PayMessagesState.notes.contains(key),
+                        rx.badge(PayMessagesState.notes[key], size="2", class_name="amount-note")),
                 align="end",
                 spacing="1",
             ),
@@ -157,7 +156,7 @@ def _account_block(account: PayableAccount) -> rx.Component:
                 rx.vstack(rx.text("Сумма к оплате", size="2", color_scheme="gray"),
                           rx.text(account.due_text, size="4"), align="end", spacing="0"),
                 rx.vstack(rx.text("Сумма платежа", size="2", color_scheme="gray"),
-                          rx.text(PaySelectionState.account_sums[key], size="5", weight="bold",
+                          rx.text(PayFiguresState.account_sums[key], size="5", weight="bold",
                                   class_name="account-sum"),
                           align="end", spacing="0"),
                 spacing="5",
@@ -183,7 +182,6 @@ def _account_block(account: PayableAccount) -> rx.Component:
 
 
 def selection_view() -> rx.Component:
-    cap = str(get_settings().max_document_payment_kopecks)
     return rx.vstack(
         _back_link(),
         rx.heading("Оплата жилищно-коммунальных услуг", as_="h1", size="7"),
@@ -200,11 +198,11 @@ def selection_view() -> rx.Component:
         rx.card(
             rx.flex(
                 rx.vstack(rx.text("Итого к оплате", size="3", color_scheme="gray"),
-                          rx.text(PaySelectionState.total_text, size="8", weight="bold", id="payment-total"),
+                          rx.text(PayFiguresState.total_text, size="8", weight="bold", id="payment-total"),
                           spacing="0"),
                 rx.button("Далее", size="4", height="60px", width=["100%", "100%", "240px"],
-                          disabled=~PaySelectionState.can_proceed, on_click=PayPageState.proceed, id="pay-next",
-                          background=rx.cond(PaySelectionState.can_proceed, HEADER_BLUE, None)),
+                          disabled=~PayFiguresState.can_proceed, on_click=PayPageState.proceed, id="pay-next",
+                          background=rx.cond(PayFiguresState.can_proceed, HEADER_BLUE, None)),
                 wrap="wrap",
                 justify="between",
                 align="center",
@@ -220,7 +218,6 @@ def selection_view() -> rx.Component:
         ),
         spacing="4",
         width="100%",
-        custom_attrs={"data-payment-cap": cap},  # for assets/pay.js: amounts above it are not counted
     )
 
 

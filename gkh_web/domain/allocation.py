@@ -2,8 +2,8 @@
 
 Pure Python, no database and no Reflex: the payment page's state keeps a
 compact selection (one ``DocumentChoice`` per document) and derives every
-account sum, the total and whether «Далее» is enabled from it with the
-functions below; the server re-checks the same rules in
+account sum, the total and whether «Далее» is enabled from it with
+``selection_figures``; the server re-checks the same rules in
 ``services.payment_page.confirm_selection``.
 
 Rules (issue #4):
@@ -125,22 +125,30 @@ def _counted(choice: DocumentChoice) -> int:
     return 0
 
 
-def account_payment_kopecks(choices: Iterable[DocumentChoice], account_id: int) -> int:
-    """«Сумма платежа» of an account: Σ valid amounts of its selected documents."""
-    return sum(_counted(choice) for choice in choices if choice.account_id == account_id)
+@dataclass(frozen=True)
+class SelectionFigures:
+    """Every figure the payment page shows for a selection, computed in one pass.
+
+    ``account_kopecks``: each account's «Сумма платежа» (0 for an account with nothing counted,
+    an unticked one included); ``total_kopecks``: «Итого»; ``can_proceed``: «Далее» is enabled.
+    """
+
+    account_kopecks: dict[int, int]
+    total_kopecks: int
+    can_proceed: bool
 
 
-def total_payment_kopecks(choices: Iterable[DocumentChoice]) -> int:
-    """The total at the bottom of the page: Σ valid amounts of all selected documents."""
-    return sum(_counted(choice) for choice in choices)
+def selection_figures(choices: Iterable[DocumentChoice], account_ids: Iterable[int] = ()) -> SelectionFigures:
+    """The seed's rule: an account's «Сумма платежа» is the sum over its selected documents.
 
-
-def has_invalid_selected(choices: Iterable[DocumentChoice]) -> bool:
-    """True if some selected document has an amount that did not pass ``check_document_amount``."""
-    return any(choice.selected and choice.amount_kopecks is None for choice in choices)
-
-
-def can_proceed(choices: Iterable[DocumentChoice]) -> bool:
-    """«Далее» is enabled: nothing invalid among the selected documents and the total is above zero."""
-    items = list(choices)
-    return not has_invalid_selected(items) and total_payment_kopecks(items) > 0
+    A selected document with an invalid amount counts nothing and keeps «Далее» off, as does a
+    total of zero. ``account_ids`` lists the accounts shown, so each gets a figure even when none
+    of its documents counts.
+    """
+    sums = dict.fromkeys(account_ids, 0)
+    invalid = False
+    for choice in choices:
+        sums[choice.account_id] = sums.get(choice.account_id, 0) + _counted(choice)
+        invalid = invalid or (choice.selected and choice.amount_kopecks is None)
+    total = sum(sums.values())
+    return SelectionFigures(sums, total, not invalid and total > 0)

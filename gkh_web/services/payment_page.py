@@ -72,7 +72,6 @@ from gkh_web.domain.allocation import (
     STATUS_IN_PROGRESS,
     STATUS_PAID,
     STATUS_TEXTS,
-    DocumentChoice,
     check_document_amount,
     document_status,
 )
@@ -95,7 +94,7 @@ from gkh_web.settings import get_settings
 __all__ = [
     "CONTEXT_PERIODS", "EMPTY_ALL_PAID", "EMPTY_NO_ACCOUNTS", "EMPTY_NO_DOCUMENTS", "AccessDenied",
     "ConfirmedItem", "ConfirmedSelection", "DocumentServices", "PayableAccount", "PayableDocument", "PaymentPage",
-    "RecipientRequisites", "SelectionError", "ServiceChargeLine", "confirm_selection", "default_choices",
+    "RecipientRequisites", "SelectionError", "ServiceChargeLine", "confirm_selection",
     "document_services", "documents_with_payment_in_progress", "payment_page_for_account",
     "payment_page_for_resident",
 ]
@@ -411,16 +410,6 @@ def payment_page_for_account(session: Session, account_id: int) -> PaymentPage:
     if not details:
         raise AccountLookupError("identifier", MSG_PUBLIC_ACCOUNT_GONE)
     return _build_page(session, details, _shown_documents(session, [account_id]), public=True)
-
-
-def default_choices(page: PaymentPage) -> list[DocumentChoice]:
-    """The initial selection: every selectable document ticked with its amount due."""
-    return [
-        DocumentChoice(document.document_id, account.account_id, True, document.due_kopecks)
-        for account in page.accounts
-        for document in account.documents
-        if document.selectable
-    ]
 
 
 # --- Services of one document ----------------------------------------------------------------------

@@ -1,14 +1,17 @@
 """«Оплата жилищно-коммунальных услуг»: what can be paid, the resident's selection, the confirmation.
 
-Two states, split by how often they change:
+Four states, split by how often they change, because Reflex re-renders every component that
+reads a state when that state changes:
 
 * ``PayPageState`` holds the page's rows (accounts, documents, services opened on demand).
   They are sent once when the page opens.
 * ``PaySelectionState`` holds the selection: the server's copy of every tick and typed
-  amount lives in backend-only vars, and a toggle or an edit sends back only the account
-  sums, the total and the messages — a few hundred bytes however many documents there are.
-  The checkboxes and amount fields in the browser are uncontrolled, so nothing is re-sent
-  to keep them in sync.
+  amount lives in backend-only vars; its public vars (what the rows start from) change only
+  when the page opens. The checkboxes and amount fields in the browser are uncontrolled, so
+  nothing is re-sent to keep them in sync.
+* ``PayFiguresState``: every account's «Сумма платежа», «Итого» and «Далее», recomputed by the
+  domain after each tick or edit and sent whole (it grows with accounts, not documents).
+* ``PayMessagesState``: the messages at the amount fields, changed only by an edit.
 
 Nothing here is the record: «Далее» re-reads every document from the database and
 re-checks ownership, status and amounts (``payment_page.confirm_selection``).
@@ -20,7 +23,13 @@ import json
 
 import reflex as rx
 
-from gkh_web.domain.allocation import DocumentChoice, account_payment_kopecks, check_document_amount
+from gkh_web.domain.allocation import (
+    AmountCheck,
+    DocumentChoice,
+    SelectionFigures,
+    check_document_amount,
+    selection_figures,
+)
 from gkh_web.domain.money import format_rubles
 from gkh_web.services import payment_page, payments, residents
 from gkh_web.services.accounts import AccessDenied, AccountLookupError
@@ -45,15 +54,45 @@ METHODS = ("card", "wallet")
 RESULT_ROUTE = "/pay/result"
 
 
-class PaySelectionState(rx.State):
-    """The selection: ticks and amounts per document, ticks per account, and the sums."""
+class PayFiguresState(rx.State):
+    """What a tick or an edit changes on screen: every account's «Сумма платежа», «Итого», «Далее».
+
+    Computed on the server by ``domain.allocation.selection_figures`` after every change and sent
+    whole: the delta grows with the number of accounts, never with the documents. Only the
+    components showing these figures read this state, so a toggle re-renders them and not the rows.
+    """
 
     account_sums: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    notes: dict[str, str] = {}
     total_text: str = ""
     total_kopecks: int = 0
     can_proceed: bool = False
+
+    def show(self, figures: SelectionFigures) -> None:
+        self.account_sums = {str(account_id): format_rubles(kopecks)
+                             for account_id, kopecks in figures.account_kopecks.items()}
+        self.total_kopecks = figures.total_kopecks
+        self.total_text = format_rubles(figures.total_kopecks)
+        self.can_proceed = figures.can_proceed
+
+
+class PayMessagesState(rx.State):
+    """The messages next to the amount fields («Аванс», «Частичная оплата», errors): change only on an edit."""
+
+    errors: dict[str, str] = {}
+    notes: dict[str, str] = {}
+
+    def show(self, document_id: int, check: AmountCheck) -> None:
+        key = str(document_id)
+        errors, notes = _with(self.errors, key, check.error), _with(self.notes, key, check.note)
+        if errors != self.errors:
+            self.errors = errors
+        if notes != self.notes:
+            self.notes = notes
+
+
+class PaySelectionState(rx.State):
+    """The selection: ticks and amounts per document, ticks per account, kept on the server."""
+
     _due: dict[int, int] = {}
     _account_of: dict[int, int] = {}
     _selected: dict[int, bool] = {}
@@ -63,13 +102,13 @@ class PaySelectionState(rx.State):
     shown_checks: dict[str, bool] = {}
     """What the rows' checkboxes start from when they are built ("a<id>" accounts, "d<id>" documents).
 
-    The checkboxes and amount fields are uncontrolled (a toggle sends only the total back), so
+    The checkboxes and amount fields are uncontrolled (a toggle sends only the figures back), so
     after a reload, a reconnect or a move to another worker the rows are built anew from the
     selection kept here; these change only when the page opens, never on a toggle."""
     shown_amounts: dict[str, str] = {}
     """Likewise the text in each document's «Сумма платежа» field."""
 
-    def start(self, page: PaymentPage) -> None:
+    async def start(self, page: PaymentPage) -> None:
         """Defaults from the seed: every account and every payable document selected, amount = due."""
         self._due, self._account_of, self._selected, self._amounts, self._amount_texts = {}, {}, {}, {}, {}
         self._account_selected = {account.account_id: True for account in page.accounts}
@@ -81,17 +120,18 @@ class PaySelectionState(rx.State):
                     self._selected[document.document_id] = True
                     self._amounts[document.document_id] = document.due_kopecks
                     self._amount_texts[document.document_id] = document.amount_text
-        self.errors, self.notes = {}, {}
-        self.show_current()
+        messages = await self.get_state(PayMessagesState)
+        messages.errors, messages.notes = {}, {}
+        await self.show_current()
 
-    def show_current(self) -> None:
+    async def show_current(self) -> None:
         """The selection as it stands, for rows about to be built (the page opens or reopens)."""
         self.shown_checks = {
             **{f"a{account_id}": chosen for account_id, chosen in self._account_selected.items()},
             **{f"d{document_id}": chosen for document_id, chosen in self._selected.items()},
         }
         self.shown_amounts = {str(document_id): text for document_id, text in self._amount_texts.items()}
-        self._recount(with_account_sums=True)
+        await self._recount()
 
     def choices(self) -> list[DocumentChoice]:
         """The selection as the domain sees it: a document counts only if its account is selected too."""
@@ -107,46 +147,33 @@ class PaySelectionState(rx.State):
         return [(choice.document_id, self._amount_texts[choice.document_id]) for choice in self.choices()
                 if choice.selected]
 
-    def _recount(self, *, with_account_sums: bool = False) -> None:
-        """Recompute after a change. The account sums are sent only when the page opens: after that
-        assets/pay.js repaints them in the browser, so a toggle sends the same few fields whatever
-        the number of accounts and documents."""
-        choices = self.choices()
-        if with_account_sums:
-            self.account_sums = {
-                str(account_id): format_rubles(account_payment_kopecks(choices, account_id))
-                for account_id in self._account_selected
-            }
-        self.total_kopecks = sum(account_payment_kopecks(choices, account_id)
-                                 for account_id, chosen in self._account_selected.items() if chosen)
-        self.total_text = format_rubles(self.total_kopecks)
-        invalid = any(choice.selected and choice.amount_kopecks is None for choice in choices)
-        self.can_proceed = not invalid and self.total_kopecks > 0
+    async def _recount(self) -> None:
+        """Every figure from the domain's rule, sent after every change (nothing is added up in the browser)."""
+        figures = selection_figures(self.choices(), self._account_selected)
+        (await self.get_state(PayFiguresState)).show(figures)
 
     @rx.event
-    def toggle_document(self, document_id: int, checked: bool):
+    async def toggle_document(self, document_id: int, checked: bool):
         if document_id in self._selected:
             self._selected[document_id] = bool(checked)
-            self._recount()
+            await self._recount()
 
     @rx.event
-    def toggle_account(self, account_id: int, checked: bool):
+    async def toggle_account(self, account_id: int, checked: bool):
         if account_id in self._account_selected:
             self._account_selected[account_id] = bool(checked)
-            self._recount()
+            await self._recount()
 
     @rx.event
-    def set_amount(self, document_id: int, text: str):
+    async def set_amount(self, document_id: int, text: str):
         if document_id not in self._due:
             return
         check = check_document_amount(str(text), due_kopecks=self._due[document_id],
                                       cap_kopecks=get_settings().max_document_payment_kopecks)
         self._amount_texts[document_id] = str(text)
         self._amounts[document_id] = check.kopecks
-        key = str(document_id)
-        self.errors = _with(self.errors, key, check.error)
-        self.notes = _with(self.notes, key, check.note)
-        self._recount()
+        (await self.get_state(PayMessagesState)).show(document_id, check)
+        await self._recount()
 
 
 def _with(messages: dict[str, str], key: str, message: str) -> dict[str, str]:
@@ -201,7 +228,7 @@ class PayPageState(rx.State):
         if self.loaded and same_page and not self._payment_id:
             # on_load again (reload, reconnect, another worker): keep the selection and the step,
             # and have the browser build the rows anew from it.
-            (await self.get_state(PaySelectionState)).show_current()
+            await (await self.get_state(PaySelectionState)).show_current()
             self.rows_version += 1
             return
         # After a payment attempt the amounts due have changed: start from the database again.
@@ -219,7 +246,7 @@ class PayPageState(rx.State):
         self.services, self.shown_services = {}, {}
         self.step, self.confirm_error, self.pay_error, self._payment_id = STEP_SELECT, "", "", 0
         self.receipt_email = profile.email
-        (await self.get_state(PaySelectionState)).start(page)
+        await (await self.get_state(PaySelectionState)).start(page)
         self.rows_version += 1
         self.loaded = True
 

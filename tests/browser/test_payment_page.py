@@ -221,3 +221,50 @@ def test_payment_page_accessibility_and_touch_targets(served_app, kiosk_page):
     assert len(controls) > 10, controls
     small = [control for control in controls if control[1] < 44 or control[2] < 44]
     assert small == [], small
+
+
+def test_every_figure_comes_from_the_server_with_no_script_of_ours(served_app, kiosk_page, console):
+    """Issue 11: the figures are the server's. Our own scripts are blocked; every account sum, «Итого»,
+    the messages and «Далее» still follow each tick, untick and typed amount, and «Далее» confirms
+    exactly what the resident saw."""
+    page = kiosk_page
+    blocked: list[str] = []
+    page.route(re.compile(r".*/(kiosk|pay)\.js(\?.*)?$"),
+               lambda route: (blocked.append(route.request.url), route.abort()))
+    _open_payment_page(page, served_app.url)
+    assert any(url.endswith("/kiosk.js") for url in blocked)
+    accounts = page.locator(".payable-account")
+    first, others = accounts.first, [accounts.nth(index) for index in range(1, accounts.count())]
+    first.locator(".documents-toggle").click()
+    document = first.locator(".payment-document").filter(has=page.locator(".document-amount input")).first
+    field = document.locator(".document-amount input")
+    amount, first_sum, total = kopecks(field.input_value()), _account_sum(first), _total(page)
+    others_sums = [_account_sum(account) for account in others]
+
+    def shows(account_sum: int) -> None:
+        expect(first.locator(".account-sum")).to_have_text(_rub(account_sum))
+        _expect_total(page, total - first_sum + account_sum)
+        assert [_account_sum(account) for account in others] == others_sums
+
+    document.locator(".document-check").click()
+    shows(first_sum - amount)
+    document.locator(".document-check").click()
+    shows(first_sum)
+    for typed, kopecks_typed in (("100 рублей", 10_000), (",5", 50), ("1 234,56", 123_456)):
+        field.fill(typed)
+        shows(first_sum - amount + kopecks_typed)
+        expect(page.locator("#pay-next")).to_be_enabled()
+    field.fill("двести")
+    shows(first_sum - amount)  # junk counts for nothing, says why, and stops «Далее»
+    expect(document.locator(".amount-error")).to_have_text("Сумма должна быть числом, например 1 234,56")
+    expect(page.locator("#pay-next")).to_be_disabled()
+    field.fill("1 234,56")
+    shows(first_sum - amount + 123_456)
+    expect(document.locator(".amount-note")).to_have_count(1)
+    shown_total = page.locator("#payment-total").inner_text()
+
+    page.locator("#pay-next").click()
+    expect(page.get_by_role("heading", name="Подтверждение оплаты")).to_be_visible()
+    expect(page.locator("#confirm-total")).to_have_text(shown_total)
+    expect(page.locator(".confirmed-amount").filter(has_text=_rub(123_456))).to_have_count(1)
+    assert console.errors == [] or all("kiosk.js" in error or "Failed to load" in error for error in console.errors)

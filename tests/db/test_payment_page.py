@@ -19,7 +19,7 @@ from gkh_web.db.engine import create_engine_for
 from gkh_web.db.esia_models import EsiaUser
 from gkh_web.db.migrate import upgrade
 from gkh_web.db.models import PaymentDocument, PersonalAccount, Resident, ResidentAccountLink, ServiceLine
-from gkh_web.domain.allocation import can_proceed, cap_message, total_payment_kopecks
+from gkh_web.domain.allocation import DocumentChoice, cap_message, selection_figures
 from gkh_web.domain.money import MSG_NOT_A_NUMBER, MSG_TOO_PRECISE, format_amount, format_rubles
 from gkh_web.services import payment_page as pp
 from gkh_web.services.account_lookup import AccountLookupError
@@ -41,7 +41,6 @@ from gkh_web.services.payment_page import (
     PaymentPage,
     SelectionError,
     confirm_selection,
-    default_choices,
     document_services,
     payment_page_for_account,
     payment_page_for_resident,
@@ -50,6 +49,12 @@ from tests.db.conftest import DEMO_AS_OF, sqlite_url
 
 NBSP = "\u00a0"
 CAP = 500_000_00
+
+
+def default_choices(page) -> list[DocumentChoice]:
+    """The seed's defaults: every selectable document ticked with its amount due."""
+    return [DocumentChoice(document.document_id, account.account_id, True, document.due_kopecks)
+            for account in page.accounts for document in account.documents if document.selectable]
 
 
 # --- Fixtures and helpers ----------------------------------------------------------------------
@@ -208,8 +213,8 @@ def test_defaults_select_every_selectable_document_with_its_due(ro):
     choices = default_choices(page)
     assert len(choices) == sum(1 for account in page.accounts for d in account.documents if d.selectable)
     assert all(choice.selected for choice in choices)
-    assert total_payment_kopecks(choices) == sum(account.due_kopecks for account in page.accounts)
-    assert can_proceed(choices)
+    assert selection_figures(choices).total_kopecks == sum(account.due_kopecks for account in page.accounts)
+    assert selection_figures(choices).can_proceed
 
 
 def test_petrova_all_paid(ro):
@@ -286,7 +291,7 @@ def test_only_payments_in_progress_left_still_shows_the_page(ro, monkeypatch):
     assert page.empty_reason == "" and len(page.accounts) == 1
     assert page.accounts[0].due_kopecks == 0
     assert not any(document.selectable for document in page.accounts[0].documents)
-    assert not can_proceed(default_choices(page))
+    assert not selection_figures(default_choices(page)).can_proceed
 
 
 def test_in_progress_hook_is_empty_until_payments_exist(ro):
@@ -426,7 +431,7 @@ def test_confirming_the_defaults_gives_the_page_total_in_page_order(ro):
     confirmed = confirm_selection(ro, resident_id=ivanov, public_account_id=None, choices=defaults(page))
     assert isinstance(confirmed, ConfirmedSelection) and plain_values_only(confirmed)
     page_total = sum(account.due_kopecks for account in page.accounts)
-    assert confirmed.total_kopecks == page_total == total_payment_kopecks(default_choices(page))
+    assert confirmed.total_kopecks == page_total == selection_figures(default_choices(page)).total_kopecks
     assert confirmed.total_text == format_rubles(page_total)
     assert [item.document_id for item in confirmed.items] == [d for d, _ in defaults(page)]
     for item in confirmed.items:

@@ -1,11 +1,11 @@
-"""The payment page's selection state: sums from a compact selection, small deltas, ids checked."""
+"""The payment page's selection state: figures from a compact selection, small deltas, ids checked."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from gkh_web.services.payment_page import PayableAccount, PayableDocument, PaymentPage, RecipientRequisites
-from gkh_web.state.pay import PaySelectionState
+from gkh_web.state.pay import PayFiguresState, PayMessagesState, PaySelectionState
 
 RECIPIENT = RecipientRequisites("ООО «УК»", "7709123453", "770901001", "ПАО Сбербанк", "044525225",
                                 "40702810200000012345", "30101810400000000225")
@@ -27,52 +27,68 @@ def _page(documents_per_account: int) -> PaymentPage:
     return PaymentPage(accounts, "")
 
 
-def _selection(page: PaymentPage) -> PaySelectionState:
+async def _selection(page: PaymentPage) -> tuple[PaySelectionState, PayFiguresState, PayMessagesState]:
     root = rx.State(_reflex_internal_init=True)
     state = root.get_substate(PaySelectionState.get_full_name().split(".")[1:])
-    state.start(page)
-    state.get_delta()
-    state._clean()
-    return state
+    await state.start(page)
+    root.get_delta()
+    root._clean()
+    return state, await state.get_state(PayFiguresState), await state.get_state(PayMessagesState)
 
 
-def test_defaults_select_every_payable_document():
-    selection = _selection(_page(3))
-    assert selection.total_kopecks == 2 * (10_000 + 20_000 + 30_000)
-    assert selection.account_sums == {"1": "600,00\u00a0₽", "2": "600,00\u00a0₽"}
-    assert selection.can_proceed
+async def test_defaults_select_every_payable_document():
+    _, figures, _ = await _selection(_page(3))
+    assert figures.total_kopecks == 2 * (10_000 + 20_000 + 30_000)
+    assert figures.account_sums == {"1": "600,00\u00a0₽", "2": "600,00\u00a0₽"}
+    assert figures.can_proceed
 
 
-def test_toggles_and_edits_move_the_total_exactly():
-    selection = _selection(_page(3))
-    selection.toggle_document(101, False)
-    assert selection.total_kopecks == 120_000 - 20_000
-    selection.toggle_account(2, False)
-    assert selection.total_kopecks == 60_000 - 20_000
-    selection.set_amount(100, "1 234,5")
-    assert selection.total_kopecks == 123_450 + 30_000
-    assert selection.notes == {"100": "Аванс"}
-    selection.set_amount(100, "12,345")
-    assert "100" in selection.errors and not selection.can_proceed
-    assert selection.total_kopecks == 30_000
+async def test_toggles_and_edits_move_every_figure_exactly():
+    selection, figures, messages = await _selection(_page(3))
+    await selection.toggle_document(101, False)
+    assert figures.total_kopecks == 120_000 - 20_000
+    assert figures.account_sums == {"1": "400,00\u00a0₽", "2": "600,00\u00a0₽"}
+    await selection.toggle_account(2, False)
+    assert figures.total_kopecks == 60_000 - 20_000
+    assert figures.account_sums["2"] == "0,00\u00a0₽"
+    await selection.set_amount(100, "1 234,5")
+    assert figures.total_kopecks == 123_450 + 30_000
+    assert figures.account_sums["1"] == "1\u00a0534,50\u00a0₽"
+    assert messages.notes == {"100": "Аванс"}
+    await selection.set_amount(100, "12,345")
+    assert "100" in messages.errors and not figures.can_proceed
+    assert figures.total_kopecks == 30_000
 
 
-def test_ids_the_page_never_offered_are_ignored():
-    selection = _selection(_page(2))
-    before = selection.total_kopecks
-    selection.toggle_document(199, True)   # a paid document: not selectable
-    selection.toggle_document(424242, False)
-    selection.set_amount(199, "100")
-    selection.toggle_account(7, False)
-    assert selection.total_kopecks == before and selection.errors == {}
+async def test_ids_the_page_never_offered_are_ignored():
+    selection, figures, messages = await _selection(_page(2))
+    before = figures.total_kopecks
+    await selection.toggle_document(199, True)   # a paid document: not selectable
+    await selection.toggle_document(424242, False)
+    await selection.set_amount(199, "100")
+    await selection.toggle_account(7, False)
+    assert figures.total_kopecks == before and messages.errors == {}
 
 
-def test_a_toggle_sends_the_same_few_fields_however_many_documents():
+async def test_a_toggle_sends_every_account_sum_and_nothing_that_grows_with_documents():
     deltas = []
     for documents in (2, 40):
-        selection = _selection(_page(documents))
-        selection.toggle_document(100, False)
-        deltas.append(selection.get_delta()[PaySelectionState.get_full_name()])
+        selection, _, _ = await _selection(_page(documents))
+        await selection.toggle_document(100, False)
+        deltas.append(selection._get_root_state().get_delta())
     small, large = deltas
-    assert set(small) == set(large) == {"total_kopecks_rx_state_", "total_text_rx_state_", "can_proceed_rx_state_"}
-    assert len(str(large)) - len(str(small)) <= 16  # only the digits of a bigger total
+    figures = PayFiguresState.get_full_name()
+    assert set(small) == set(large) == {figures}, "rows, selection and messages are not re-sent"
+    assert set(small[figures]) == set(large[figures]) == {
+        "account_sums_rx_state_", "total_kopecks_rx_state_", "total_text_rx_state_", "can_proceed_rx_state_"}
+    assert set(large[figures]["account_sums_rx_state_"]) == {"1", "2"}
+    assert len(str(large)) - len(str(small)) <= 24  # only the digits of bigger sums
+
+
+async def test_an_edit_with_the_same_message_does_not_resend_the_messages():
+    selection, _, _ = await _selection(_page(2))
+    await selection.set_amount(100, "50")
+    selection._get_root_state().get_delta()
+    selection._get_root_state()._clean()
+    await selection.set_amount(100, "60")  # «Частичная оплата» again
+    assert PayMessagesState.get_full_name() not in selection._get_root_state().get_delta()

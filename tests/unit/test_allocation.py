@@ -13,13 +13,10 @@ from gkh_web.domain.allocation import (
     STATUS_TEXTS,
     AmountCheck,
     DocumentChoice,
-    account_payment_kopecks,
-    can_proceed,
     cap_message,
     check_document_amount,
     document_status,
-    has_invalid_selected,
-    total_payment_kopecks,
+    selection_figures,
 )
 from gkh_web.domain.money import (
     MSG_EMPTY,
@@ -176,16 +173,21 @@ def expected_total(choices: list[DocumentChoice]) -> int:
     return total
 
 
+def figures(choices: list[DocumentChoice]):
+    return selection_figures(choices)
+
+
 @given(selections())
 def test_total_is_the_sum_of_selected_valid_amounts_and_of_account_sums(choices):
-    total = total_payment_kopecks(choices)
-    assert type(total) is int
-    assert total == expected_total(choices)
+    found = figures(choices)
+    assert type(found.total_kopecks) is int
+    assert found.total_kopecks == expected_total(choices)
     accounts = {choice.account_id for choice in choices}
-    assert total == sum(account_payment_kopecks(choices, account_id) for account_id in accounts)
+    assert set(found.account_kopecks) == accounts
+    assert found.total_kopecks == sum(found.account_kopecks.values())
     for account_id in accounts:
         own = [choice for choice in choices if choice.account_id == account_id]
-        assert account_payment_kopecks(choices, account_id) == expected_total(own)
+        assert found.account_kopecks[account_id] == expected_total(own)
 
 
 @given(selections(), st.data())
@@ -196,45 +198,46 @@ def test_toggling_one_document_moves_the_total_by_exactly_its_amount(choices, da
     choice = choices[index]
     toggled = list(choices)
     toggled[index] = DocumentChoice(choice.document_id, choice.account_id, not choice.selected, choice.amount_kopecks)
-    delta = total_payment_kopecks(toggled) - total_payment_kopecks(choices)
+    before, after = figures(choices), figures(toggled)
+    delta = after.total_kopecks - before.total_kopecks
     amount = choice.amount_kopecks or 0
     assert delta == (amount if not choice.selected else -amount)
-    account_delta = (account_payment_kopecks(toggled, choice.account_id)
-                     - account_payment_kopecks(choices, choice.account_id))
-    assert account_delta == delta
+    assert after.account_kopecks[choice.account_id] - before.account_kopecks[choice.account_id] == delta
 
 
 @given(selections(), st.data())
 def test_invalid_amounts_never_count_and_block_proceeding(choices, data):
     if not choices:
-        assert not can_proceed(choices) and total_payment_kopecks(choices) == 0
+        assert not figures(choices).can_proceed and figures(choices).total_kopecks == 0
         return
     index = data.draw(st.integers(0, len(choices) - 1))
     choice = choices[index]
     broken = list(choices)
     broken[index] = DocumentChoice(choice.document_id, choice.account_id, True, None)
     without = [other for position, other in enumerate(choices) if position != index]
-    assert total_payment_kopecks(broken) == total_payment_kopecks(without)
-    assert has_invalid_selected(broken)
-    assert not can_proceed(broken)
+    assert figures(broken).total_kopecks == figures(without).total_kopecks
+    assert not figures(broken).can_proceed
 
 
 @given(selections())
 def test_can_proceed_means_nothing_invalid_selected_and_a_positive_total(choices):
     invalid = any(choice.selected and choice.amount_kopecks is None for choice in choices)
-    assert has_invalid_selected(choices) == invalid
-    assert can_proceed(choices) == (not invalid and expected_total(choices) > 0)
+    assert figures(choices).can_proceed == (not invalid and expected_total(choices) > 0)
 
 
 def test_unselected_invalid_amount_does_not_block():
     choices = [DocumentChoice(1, 1, True, 100), DocumentChoice(2, 1, False, None)]
-    assert can_proceed(choices)
-    assert total_payment_kopecks(choices) == 100
+    assert figures(choices).can_proceed
+    assert figures(choices).total_kopecks == 100
 
 
 def test_nothing_selected_cannot_proceed():
     choices = [DocumentChoice(1, 1, False, 100), DocumentChoice(2, 2, False, 200)]
-    assert total_payment_kopecks(choices) == 0
-    assert not has_invalid_selected(choices)
-    assert not can_proceed(choices)
-    assert not can_proceed([])
+    assert figures(choices) == selection_figures(choices, [1, 2]) and figures(choices).total_kopecks == 0
+    assert not figures(choices).can_proceed
+    assert not figures([]).can_proceed
+
+
+def test_every_account_shown_gets_a_figure_even_with_nothing_counted():
+    found = selection_figures([DocumentChoice(1, 1, True, 250)], [1, 2, 3])
+    assert found.account_kopecks == {1: 250, 2: 0, 3: 0} and found.total_kopecks == 250
