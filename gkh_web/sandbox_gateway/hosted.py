@@ -44,7 +44,8 @@ MSG_3DS_FORMAT = "Код подтверждения — 6 цифр из СМС"
 MSG_FORM_TOO_LARGE = "Слишком длинные данные в форме. Введите их заново"
 HOLDER_MAX_LENGTH = 26
 """ISO/IEC 7813: the name embossed on a card has at most 26 characters."""
-_EXPIRY_RE = re.compile(r"(0[1-9]|1[0-2])\s*/\s*([0-9]{2})")
+_EXPIRY_RE = re.compile(r"(0[1-9]|1[0-2])\s*/?\s*([0-9]{2})")
+"""«12/30», «12 / 30» or «1230»: nothing in the browser inserts the slash."""
 _HOLDER_RE = re.compile(r"[A-Za-z]+(?:[ .'-]+[A-Za-z]+)*\.?")
 _3DS_CODE_RE = re.compile(r"[0-9]{6}")
 

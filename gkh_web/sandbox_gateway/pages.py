@@ -1,8 +1,8 @@
 """Server-rendered HTML of the hosted payment page (Russian, 1024×768 touch kiosk).
 
-No external assets: one inline stylesheet and a few lines of JS for the card
-brand and the Luhn check while typing (the server checks everything again),
-plus the kiosk's idle guard. Every value from the outside goes through ``html.escape``.
+No external assets: one inline stylesheet, two lines of JS against a double tap
+on «Оплатить» and the kiosk's idle guard. Nothing about a card is checked in the
+browser: the server reads and checks every field on submit. Every value from the outside goes through ``html.escape``.
 
 Both scripts are constant text (the guard reads its times and address from data
 attributes), so the Content-Security-Policy can allow exactly them by their sha256
@@ -33,28 +33,20 @@ background:#0d4cd3;color:#fff;text-align:center;text-decoration:none;cursor:poin
 .btn.secondary,button.secondary{background:#e3e9f2;color:#0d4cd3}
 .error{background:#fdecea;color:#b3261e;padding:12px 16px;border-radius:8px;font-size:20px;margin:12px 0}
 .info{background:#e8f1fd;padding:12px 16px;border-radius:8px;font-size:20px;margin:12px 0}
-.hint{font-size:16px;color:#667;margin-top:4px}#brand{font-weight:bold;color:#0d4cd3;min-height:1.2em}
+.hint{font-size:16px;color:#667;margin-top:4px}
 [hidden]{display:none!important}button,.btn{min-width:44px;min-height:44px}
 .idle{position:fixed;inset:0;background:#1d2b3acc;display:flex;align-items:center;justify-content:center;z-index:10}
 .idle>div{background:#fff;border-radius:12px;padding:28px 36px;max-width:520px;margin:16px}
 .idle h2{font-size:30px;margin:0 0 12px}.idle p{font-size:22px;margin:0}.idle .row button{flex:1}
 """
 
-CARD_JS = """
-(function(){var n=document.getElementById('card_number'),b=document.getElementById('brand'),
-c=document.getElementById('cvc');if(!n)return;
-function brand(d){if(/^220[0-4]/.test(d))return'МИР';if(/^4/.test(d))return'Visa';
-if(/^(5[1-5]|2(2[2-9]|[3-6]|7[01]|720))/.test(d))return'Mastercard';if(/^3[47]/.test(d))return'American Express';
-if(/^35(2[89]|[3-8])/.test(d))return'JCB';if(/^62/.test(d))return'UnionPay';if(/^(5[06-9]|6)/.test(d))return'Maestro';return'';}
-function luhn(d){var s=0;for(var i=0;i<d.length;i++){var x=+d[d.length-1-i];if(i%2){x*=2;if(x>9)x-=9;}s+=x;}return s%10===0;}
-n.addEventListener('input',function(){var d=n.value.replace(/\\D/g,'').slice(0,19);
-n.value=d.replace(/(.{4})/g,'$1 ').trim();var br=brand(d);c.maxLength=br==='American Express'?4:3;
-var msg=br;if(d.length>=12&&!luhn(d))msg=(br?br+' — ':'')+'проверьте номер карты: в нём опечатка';b.textContent=msg;});
-var e=document.getElementById('expiry');e&&e.addEventListener('input',function(){var d=e.value.replace(/\\D/g,'').slice(0,4);
-e.value=d.length>2?d.slice(0,2)+'/'+d.slice(2):d;});
-document.querySelectorAll('form').forEach(function(f){f.addEventListener('submit',function(){
+FORM_JS = """
+(function(){document.querySelectorAll('form').forEach(function(f){f.addEventListener('submit',function(){
 f.querySelectorAll('button').forEach(function(x){x.disabled=true;});});});})();
 """
+"""A second tap on «Оплатить» while the page is being sent does nothing (the single-use page token
+refuses it on the server anyway). No card logic here: brand, Luhn, expiry and CVC are the server's
+(``domain.cards`` on submit), so nothing about a card is decided in the browser."""
 
 IDLE_JS = """
 (function(){var g=document.getElementById('idle-guard');if(!g||window.__gkhIdleGuard)return;window.__gkhIdleGuard=true;
@@ -74,7 +66,7 @@ if(askedAt){var n=Math.max(0,c.countdown-Math.floor((now-askedAt)/1000));left.te
 if(n<=0)leave();}},250);})();
 """
 
-INLINE_SCRIPTS = (CARD_JS, IDLE_JS)
+INLINE_SCRIPTS = (FORM_JS, IDLE_JS)
 """Every inline script these pages carry, byte for byte (their hashes go into the CSP)."""
 
 
@@ -106,7 +98,7 @@ def layout(title: str, body: str) -> str:
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
             f'<title>{escape(title)}</title><style>{STYLE}</style></head><body>'
             f'<div class="test">ТЕСТОВЫЙ РЕЖИМ — песочница, деньги не списываются</div>'
-            f'<main>{body}</main>{idle_guard()}<script>{CARD_JS}</script><script>{IDLE_JS}</script></body></html>')
+            f'<main>{body}</main>{idle_guard()}<script>{FORM_JS}</script><script>{IDLE_JS}</script></body></html>')
 
 
 def _header(row) -> str:
@@ -140,7 +132,7 @@ def card_page(row, token: str, error: str | None = None) -> str:
     form = (f'<form method="post" action="{PAGE_PREFIX}/{escape(token)}/card" autocomplete="off">'
             '<label for="card_number">Номер карты</label>'
             '<input id="card_number" name="card_number" inputmode="numeric" autocomplete="off" '
-            'placeholder="0000 0000 0000 0000" maxlength="23" required><div id="brand" aria-live="polite"></div>'
+            'placeholder="0000 0000 0000 0000" maxlength="23" required>'
             '<div class="row"><div><label for="expiry">Срок действия</label>'
             '<input id="expiry" name="expiry" inputmode="numeric" placeholder="ММ/ГГ" maxlength="5" required></div>'
             '<div><label for="cvc">CVC/CVV</label><input id="cvc" name="cvc" type="password" inputmode="numeric" '

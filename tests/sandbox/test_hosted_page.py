@@ -137,11 +137,17 @@ async def test_card_refused_on_the_form_payment_stays_pending(client, number, me
 
 
 @pytest.mark.parametrize(("expiry", "message"), [("01/20", "Срок действия карты истёк"), ("13/30", "ММ/ГГ"),
-                                                 ("1230", "ММ/ГГ")])
+                                                 ("12300", "ММ/ГГ"), ("12-30", "ММ/ГГ")])
 async def test_bad_expiry_refused(client, expiry, message):
     payment = await create(client)
     response = await pay_card(client, payment, "4242424242424242", expiry=expiry)
     assert response.status_code == 422 and message in response.text
+
+
+async def test_expiry_typed_without_the_slash_is_read_by_the_server(client):
+    """Nothing in the browser inserts the slash any more: «1230» is December 2030."""
+    payment = await create(client)
+    assert (await pay_card(client, payment, "4242424242424242", expiry="1230")).status_code == 303
 
 
 async def test_bad_cvc_refused(client):
