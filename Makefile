@@ -33,7 +33,7 @@ PROD_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/gkh
 PROD_SANDBOX_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/gkh_sandbox
 PROD_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run serve-prod test setup db demo demo-large chromium fonts screenshots bench clean
+.PHONY: run serve-prod test lint setup db demo demo-large chromium fonts screenshots bench clean
 
 setup: $(VENV)/.installed .tools/.installed .web/.initialized fonts
 
@@ -93,7 +93,11 @@ chromium:
 	  echo "==> Installing Debian chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: setup chromium
+lint: $(VENV)/.installed
+	@echo "==> ruff: style, imports, bugbear, simplifications (pyproject.toml [tool.ruff])"
+	@$(BIN)/ruff check .
+
+test: setup chromium lint
 	@echo "==> pytest: domain, database, import and browser tests"
 	@$(BIN)/python -m pytest -q
 

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -173,7 +174,7 @@ class Tab:
     async def _await(self, step: str, sent_at: float, answered: asyncio.Future, timeout: float) -> float:
         try:
             arrived = await asyncio.wait_for(answered, timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise StepFailed(f"{step}: no answer in {timeout:.0f} s") from None
         finally:
             self._want = None
@@ -220,10 +221,8 @@ class Tab:
     async def close(self) -> None:
         if self.sio is not None:
             sio, self.sio = self.sio, None
-            try:
+            with contextlib.suppress(Exception):
                 await sio.disconnect()
-            except Exception:
-                pass
 
 
 def _hydrated(tab: Tab) -> bool:
@@ -481,10 +480,8 @@ class MemoryWatch:
     def rss(self) -> int:
         total = 0
         for proc in [self.root, *self.root.children(recursive=True)]:
-            try:
+            with contextlib.suppress(psutil.Error):
                 total += proc.memory_info().rss
-            except psutil.Error:
-                pass
         return total
 
     def workers(self) -> int:

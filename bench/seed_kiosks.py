@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlmodel import select
@@ -68,7 +68,7 @@ def seed_kiosk_people(database_url: str, count: int, *, first_index: int = 1,
                       as_of: date | None = None) -> list[KioskPerson]:
     """Add ``count`` kiosk people (indexes ``first_index``…) to the demo database at ``database_url``."""
     password_hash = hash_password(DEMO_PASSWORD)
-    accepted_at = datetime.now(timezone.utc)
+    accepted_at = datetime.now(UTC)
     people: list[tuple[int, str, Resident]] = []
     with session_scope(database_url) as session:
         builder = _DemoBuilder(session, random.Random(KIOSK_SEED + first_index), as_of or date.today())

@@ -43,7 +43,8 @@ CSP_HEADER = b"content-security-policy"
 # The Content-Security-Policy, measured (not guessed) on the production build (`reflex run --env prod`,
 # Reflex 0.10.1) in Debian's Chromium: first sent as Content-Security-Policy-Report-Only with script-src
 # 'self' and the hashes, style-src 'self' and every other directive at 'none', listening to
-# `securitypolicyviolation` and the console's «Refused to …», then enforced, on the walk sign-in through the demo ЕСИА (and the agreement page), /cabinet with linking
+# `securitypolicyviolation` and the console's «Refused to …», then enforced, on the walk sign-in through
+# the demo ЕСИА (and the agreement page), /cabinet with linking
 # and unlinking an account, /pay with a document ticked, «Далее», «Оплатить», card, the sandbox's card,
 # 3-D Secure and wallet pages, /pay/result with the receipt's PDF, /payments, /pay/other, «Выйти»,
 # the kiosk's idle reset, the sandbox's idle guard to /session/end and a 404 page. Each source below

@@ -26,6 +26,7 @@ import sys
 import time
 from collections.abc import Sequence
 from datetime import date
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -37,8 +38,6 @@ from gkh_web.domain.identifiers import format_snils
 from gkh_web.esia import clients
 from gkh_web.esia.users import EsiaUserInvalid, NewEsiaUser, add_esia_user, list_esia_users
 from gkh_web.services import config_check, residents
-from gkh_web.services.payment_import import import_payment_documents_file
-from gkh_web.settings import get_settings
 from gkh_web.services.demo_data import (
     DEMO_ACCOUNT_TO_LINK,
     DEMO_LOGINS,
@@ -49,12 +48,15 @@ from gkh_web.services.demo_data import (
     ensure_demo,
     load_demo,
 )
+from gkh_web.services.payment_import import import_payment_documents_file
+from gkh_web.settings import get_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 _ARGPARSE_MESSAGES = (
     (r"the following arguments are required: (.*)", r"не указаны обязательные аргументы: \1"),
-    (r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)", r"аргумент \1: неизвестное значение \2 (возможные: \3)"),
+    (r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)",
+     r"аргумент \1: неизвестное значение \2 (возможные: \3)"),
     (r"invalid choice: (.*?) \(choose from (.*)\)", r"неизвестная команда \1 (возможные: \2)"),
     (r"unrecognized arguments: (.*)", r"лишние аргументы: \1"),
     (r"argument (.*?): expected one argument", r"аргумент \1: нужно значение"),
@@ -66,7 +68,8 @@ _ARGPARSE_MESSAGES = (
 class _RussianHelpFormatter(argparse.HelpFormatter):
     """argparse's help, with its few fixed English words in Russian."""
 
-    _SECTIONS = {"positional arguments": "аргументы", "options": "параметры", "optional arguments": "параметры"}
+    _SECTIONS: ClassVar[dict[str, str]] = {
+        "positional arguments": "аргументы", "options": "параметры", "optional arguments": "параметры"}
 
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, "Использование: " if prefix is None else prefix)
@@ -186,7 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _handler(args: argparse.Namespace):
     if args.command == "db":
         return {
-            "create": _db_create, "upgrade": _db_upgrade, "current": _db_current, "ensure-demo": _ensure_demo, "revision": _db_revision,
+            "create": _db_create, "upgrade": _db_upgrade, "current": _db_current, "ensure-demo": _ensure_demo,
+            "revision": _db_revision,
         }.get(args.db_command)
     if args.command == "esia":
         return {"add-user": _esia_add_user, "list-users": _esia_list_users,
@@ -279,7 +283,8 @@ def _demo(args) -> int:
         return EXIT_FAILED
     _db_upgrade(args)
     as_of = args.as_of or date.today()
-    print(f"Удаляю все данные и загружаю демо-набор на {as_of:%d.%m.%Y}" + (" с большим набором…" if args.large else "…"))
+    with_large = " с большим набором…" if args.large else "…"
+    print(f"Удаляю все данные и загружаю демо-набор на {as_of:%d.%m.%Y}{with_large}")
     started = time.perf_counter()
     with session_scope() as session:
         summary = load_demo(session, large=args.large, as_of=as_of)

@@ -12,9 +12,9 @@ from gkh_web.pages.auth_callback import auth_callback_page
 from gkh_web.pages.cabinet import cabinet_page
 from gkh_web.pages.esia_login import esia_login_page
 from gkh_web.pages.pay import pay_page
+from gkh_web.pages.pay_other import pay_other_page
 from gkh_web.pages.pay_result import pay_result_page
 from gkh_web.pages.payment_history import payment_history_page
-from gkh_web.pages.pay_other import pay_other_page
 from gkh_web.pages.session_end import session_end_page
 from gkh_web.pages.start import start_page
 from gkh_web.services import config_check
@@ -23,10 +23,10 @@ from gkh_web.state.agreement import AgreementState
 from gkh_web.state.cabinet import CabinetState
 from gkh_web.state.esia_login import EsiaLoginState
 from gkh_web.state.pay import PayPageState
+from gkh_web.state.pay_other import PayOtherState
 from gkh_web.state.pay_result import PaymentResultState
 from gkh_web.state.payment_history import PaymentHistoryState
 from gkh_web.state.reconciler import reconcile_payments_forever
-from gkh_web.state.pay_other import PayOtherState
 from gkh_web.state.session import SESSION_END_ROUTE, SessionState, TabGuard
 from gkh_web.state.startup import register_own_esia_client
 

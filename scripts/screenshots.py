@@ -17,10 +17,10 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gkh_web.services.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.browser.flows import accept_agreement_if_asked, open_esia_login, sign_in  # noqa: E402
-from tests.browser.server import serve_app  # noqa: E402
+from gkh_web.services.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.flows import accept_agreement_if_asked, open_esia_login, sign_in
+from tests.browser.server import serve_app
 
 SIZES = ((1024, 768), (390, 844))
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"

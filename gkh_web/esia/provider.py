@@ -13,22 +13,21 @@ verification (against a dummy hash) and lock after the same five failures.
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
+
 from sqlmodel import Session, select
 
 from gkh_web.db.engine import session_scope
 from gkh_web.db.esia_models import EsiaUser
 from gkh_web.db.models import as_utc, utc_now
+from gkh_web.domain import pkce
 from gkh_web.domain.contacts import ContactError, normalize_login
 from gkh_web.domain.identifiers import IdentifierError, format_snils
-from gkh_web.domain import pkce
 from gkh_web.esia import clients, throttle, tokens
 from gkh_web.services.esia_passwords import hash_password, verify_password
-from gkh_web.settings import get_settings
 
 MSG_WRONG_CREDENTIALS = "Неверный логин или пароль"
 MSG_ENTER_LOGIN = "Введите телефон, электронную почту или СНИЛС"

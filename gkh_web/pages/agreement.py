@@ -60,7 +60,8 @@ def _consent_form() -> rx.Component:
                           type="email", input_mode="email", auto_complete="off"),
                 AgreementState.email_error,
                 field_id="profile-email",
-                hint="При необходимости измените адрес: он сохранится в ГИС ЖКХ, учётная запись на Госуслугах не изменится.",
+                hint=("При необходимости измените адрес: он сохранится в ГИС ЖКХ, "
+                      "учётная запись на Госуслугах не изменится."),
             ),
             rx.hstack(
                 rx.checkbox(checked=AgreementState.accepted, on_change=AgreementState.set_accepted, size="3",

@@ -54,7 +54,8 @@ def _unlink_confirmation() -> rx.Component:
         rx.alert_dialog.content(
             rx.alert_dialog.title("Отключить лицевой счёт?", size="6"),
             rx.alert_dialog.description(CabinetState.unlink_label, size="4"),
-            rx.text("Счёт пропадёт из кабинета; подключить его снова можно в любой момент.", size="3", color_scheme="gray"),
+            rx.text("Счёт пропадёт из кабинета; подключить его снова можно в любой момент.", size="3",
+                    color_scheme="gray"),
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button("Отмена", variant="soft", color_scheme="gray", size="4",
                                                  on_click=CabinetState.cancel_unlink)),

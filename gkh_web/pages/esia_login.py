@@ -57,7 +57,8 @@ def _password_field() -> rx.Component:
     return labelled_field(
         "Пароль",
         rx.hstack(
-            big_input(id="esia-password", name="password", type=rx.cond(EsiaLoginState.show_password, "text", "password"),
+            big_input(id="esia-password", name="password",
+                      type=rx.cond(EsiaLoginState.show_password, "text", "password"),
                       auto_complete="off"),
             rx.icon_button(
                 rx.cond(EsiaLoginState.show_password, rx.icon("eye-off"), rx.icon("eye")),
@@ -130,8 +131,9 @@ def esia_login_page() -> rx.Component:
     return rx.box(
         kiosk_guard(),  # a login half-typed at the kiosk is wiped like any other page (issue 10)
         rx.box(
-            rx.hstack(_wordmark(), rx.spacer(), rx.text("Единая система идентификации и аутентификации",
-                                                          size="2", color_scheme="gray", display=["none", "none", "block"]),
+            rx.hstack(_wordmark(), rx.spacer(),
+                      rx.text("Единая система идентификации и аутентификации", size="2", color_scheme="gray",
+                              display=["none", "none", "block"]),
                       width="100%", max_width="960px", margin_x="auto", align="center"),
             background="white", border_bottom="1px solid #E6EBF2", padding="12px 20px", as_="header",
         ),

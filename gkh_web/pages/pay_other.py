@@ -4,8 +4,8 @@ import reflex as rx
 
 from gkh_web.components.buttons import link_button
 from gkh_web.components.fields import big_input, labelled_field
-from gkh_web.components.layout import HEADER_BLUE, page_frame
 from gkh_web.components.house_picker import house_suggestions
+from gkh_web.components.layout import HEADER_BLUE, page_frame
 from gkh_web.state.pay_other import BY_ADDRESS, BY_IDENTIFIER, FoundAccount, PayOtherState
 
 

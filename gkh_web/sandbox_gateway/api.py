@@ -8,9 +8,9 @@ gets the stored answer, the same key with another body is refused.
 
 from __future__ import annotations
 
-import functools
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import json

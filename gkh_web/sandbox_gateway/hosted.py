@@ -9,8 +9,8 @@ memory: the row keeps brand, last 4 digits and the scenario name.
 
 from __future__ import annotations
 
-import functools
 import asyncio
+import functools
 import logging
 import re
 import time

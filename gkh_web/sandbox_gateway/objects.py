@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ def iso(unix: float | None) -> str | None:  # ok-float: unix time
     """``2026-11-25T15:16:13.123Z`` like YooKassa."""
     if unix is None:
         return None
-    moment = datetime.fromtimestamp(unix, tz=timezone.utc)
+    moment = datetime.fromtimestamp(unix, tz=UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 

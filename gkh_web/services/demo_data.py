@@ -31,14 +31,12 @@ import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from gkh_web.esia import clients
-from gkh_web.settings import get_settings
 from gkh_web.db.esia_models import EsiaUser
 from gkh_web.db.models import (
     House,
@@ -61,8 +59,10 @@ from gkh_web.domain.identifiers import (
     normalize_ipd,
     normalize_izhku,
 )
+from gkh_web.esia import clients
 from gkh_web.services.esia_passwords import hash_password
 from gkh_web.services.providers import check_provider_requisites
+from gkh_web.settings import get_settings
 
 DEMO_SEED = 2026
 DEMO_PASSWORD = "Demo-2026!"
@@ -433,7 +433,8 @@ def demo_account_requisites(spec: DemoAccount) -> str:
     """One line a tester can copy into «Подключить лицевой счёт» or «Оплатить по другому лицевому счёту»."""
     provider = next(provider for provider in DEMO_PROVIDERS if provider.key == spec.provider)
     return (
-        f"{spec.payer}: {demo_account_address(spec)}; {provider.short_name} (ИНН {inn_with_check_digit(provider.inn_prefix)}),"
+        f"{spec.payer}: {demo_account_address(spec)}; {provider.short_name} "
+        f"(ИНН {inn_with_check_digit(provider.inn_prefix)}),"
         f" лицевой счёт № {spec.number}, ЕЛС {spec.els}, ИЖКУ {spec.izhku}"
     )
 
@@ -626,7 +627,7 @@ class _DemoBuilder:
 
     def _moment(self, *, days_before: int) -> datetime:
         """A fixed time of day ``days_before`` as_of, so timestamps are deterministic too."""
-        return datetime.combine(self.as_of - timedelta(days=days_before), time(9, 30), tzinfo=timezone.utc)
+        return datetime.combine(self.as_of - timedelta(days=days_before), time(9, 30), tzinfo=UTC)
 
     # Documents
 
@@ -646,7 +647,7 @@ class _DemoBuilder:
         self.session.flush()
         rows = [
             {**line, "payment_document_id": document.id}
-            for document, lines in zip(documents, lines_by_document)
+            for document, lines in zip(documents, lines_by_document, strict=False)
             for line in lines
         ]
         self.session.execute(sa.insert(ServiceLine), rows)

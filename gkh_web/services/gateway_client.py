@@ -112,7 +112,7 @@ def kopecks_to_value(kopecks: int) -> str:
 def value_to_kopecks(value: object) -> int:
     """"123.45" → 12345; anything else (numbers, more digits, negatives) is ValueError."""
     if not isinstance(value, str):
-        raise ValueError("amount value must be a string")  # noqa: TRY004  (one error kind for bad answers)
+        raise ValueError("amount value must be a string")
     match = _VALUE.match(value)
     if match is None:
         raise ValueError(f"unusable amount value {value!r}")
@@ -138,7 +138,7 @@ def create_body(
 def parse_payment(payload: object) -> GatewayPayment:
     """A payment object of the gateway's answer; ValueError for anything we cannot rely on."""
     if not isinstance(payload, dict):
-        raise ValueError("payment is not a JSON object")  # noqa: TRY004  (one error kind for bad answers)
+        raise ValueError("payment is not a JSON object")
     payment_id, status = payload.get("id"), payload.get("status")
     if not isinstance(payment_id, str) or not payment_id or len(payment_id) > 64:
         raise ValueError("payment without a usable id")
@@ -179,8 +179,10 @@ class HttpGateway:
 
     def __init__(
         self, base_url: str, shop_id: str, secret_key: str, *, name: str = "sandbox",
-        read_timeout_seconds: float = READ_TIMEOUT_SECONDS, connect_timeout_seconds: float = CONNECT_TIMEOUT_SECONDS,  # ok-float: seconds
-        overall_timeout_seconds: float = OVERALL_TIMEOUT_SECONDS, transport: httpx.AsyncBaseTransport | None = None,  # ok-float: seconds
+        read_timeout_seconds: float = READ_TIMEOUT_SECONDS,  # ok-float: seconds
+        connect_timeout_seconds: float = CONNECT_TIMEOUT_SECONDS,  # ok-float: seconds
+        overall_timeout_seconds: float = OVERALL_TIMEOUT_SECONDS,  # ok-float: seconds
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.name = name
         self._base_url = base_url.rstrip("/")

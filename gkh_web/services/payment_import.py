@@ -288,7 +288,8 @@ def _size_problem(size: int) -> ImportProblem | None:
         return None
     megabytes = (Decimal(size) / (1024 * 1024)).quantize(Decimal("0.1"), rounding=ROUND_CEILING)
     limit = MAX_FILE_BYTES // (1024 * 1024)
-    return ImportProblem("", f"Файл слишком большой: {str(megabytes).replace('.', ',')} МБ; допускается не более {limit} МБ")
+    shown = str(megabytes).replace(".", ",")
+    return ImportProblem("", f"Файл слишком большой: {shown} МБ; допускается не более {limit} МБ")
 
 
 _JSON_MESSAGES = {

@@ -278,7 +278,8 @@ def _fill_details(
     changed = False
     if gateway_payment_id is not None and payment.gateway_payment_id is None:
         payment.gateway_payment_id, changed = gateway_payment_id, True
-    if confirmation_url is not None and payment.confirmation_url != confirmation_url and not ps.is_final(payment.status):
+    new_page = confirmation_url is not None and payment.confirmation_url != confirmation_url
+    if new_page and not ps.is_final(payment.status):
         payment.confirmation_url, changed = confirmation_url, True
     if card_brand is not None and payment.card_brand is None:
         payment.card_brand, changed = card_brand[:30], True

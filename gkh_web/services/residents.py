@@ -26,7 +26,8 @@ from gkh_web.services.agreement import ResidentNotFound, needs_agreement
 from gkh_web.services.esia_client import EsiaClaims
 
 __all__ = [
-    "ResidentNotFound", "ResidentProfile", "end_all_sessions", "end_session", "end_session_of", "needs_agreement", "resident_for_token",
+    "ResidentNotFound", "ResidentProfile", "end_all_sessions", "end_session", "end_session_of", "needs_agreement",
+    "resident_for_token",
     "resident_profile", "sign_in_resident",
 ]
 

@@ -8,8 +8,8 @@ import json
 import reflex as rx
 
 from gkh_web.services import gateway_pages, payments
-from gkh_web.services.receipt_pdf import receipt_pdf
 from gkh_web.services.payments import PaymentItemView
+from gkh_web.services.receipt_pdf import receipt_pdf
 from gkh_web.state.db import in_transaction
 from gkh_web.state.gateway import current_gateway
 from gkh_web.state.session import SessionState

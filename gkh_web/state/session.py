@@ -125,8 +125,9 @@ class SessionState(rx.State):
         settings = get_settings()
 
         def lookup(session):
-            resident = residents.resident_for_token(session, token, idle_limit_seconds=settings.session_idle_limit_seconds,
-                                                    max_age_seconds=settings.session_max_seconds)
+            resident = residents.resident_for_token(
+                session, token, idle_limit_seconds=settings.session_idle_limit_seconds,
+                max_age_seconds=settings.session_max_seconds)
             if resident is None:
                 return None
             return SignedInResident(resident.id, residents.needs_agreement(resident))
@@ -207,7 +208,8 @@ class SessionState(rx.State):
 
         def open_session(session):
             token = residents.sign_in_resident(session, claims, replaced_token=previous or None)
-            resident = residents.resident_for_token(session, token, idle_limit_seconds=settings.session_idle_limit_seconds)
+            resident = residents.resident_for_token(
+                session, token, idle_limit_seconds=settings.session_idle_limit_seconds)
             return token, residents.needs_agreement(resident)
 
         token, needs_agreement = await in_transaction(open_session)

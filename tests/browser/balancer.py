@@ -8,6 +8,7 @@ test can say exactly which process serves which step.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from dataclasses import dataclass
@@ -42,10 +43,9 @@ class WebsocketBalancer:
         return self
 
     def stop(self) -> None:
-        try:  # close() alone leaves the thread blocked in accept() holding the socket open
+        # close() alone leaves the thread blocked in accept() holding the socket open
+        with contextlib.suppress(OSError):
             self._server.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self._server.close()
 
     def pin_next_websocket(self, backend: int) -> None:
@@ -98,9 +98,7 @@ def _pipe(source: socket.socket, target: socket.socket) -> None:
         pass
     finally:
         for sock in (source, target):
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
         source.close()
 

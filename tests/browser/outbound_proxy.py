@@ -7,6 +7,7 @@ might make (telemetry, version checks, network probes, downloads) shows up in
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -30,10 +31,8 @@ class RecordingProxy:
         return self
 
     def stop(self) -> None:
-        try:  # close() alone leaves a thread blocked in accept() holding the socket open
+        with contextlib.suppress(OSError):  # close() alone leaves a thread blocked in accept() holding the socket open
             self._server.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self._server.close()
 
     def _serve(self) -> None:
@@ -49,7 +48,5 @@ class RecordingProxy:
                 except OSError:
                     first_line = "<no request line>"
                 self.requests.append(first_line)
-                try:
+                with contextlib.suppress(OSError):
                     conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-                except OSError:
-                    pass

@@ -8,6 +8,7 @@ files in ``stop()``, which the fixtures call even when a test fails.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -201,10 +202,8 @@ class GatewayProxy:
     def down(self) -> None:
         server, self._server = self._server, None
         if server is not None:
-            try:  # wakes the thread blocked in accept(); close() alone leaves the socket listening
+            with contextlib.suppress(OSError):  # wakes the thread blocked in accept(); close() alone keeps listening
                 server.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             server.close()
 
     stop = down
@@ -252,10 +251,8 @@ class GatewayProxy:
                 if not self._forward_held:
                     return
             response = self._forward(_with_connection_close(head) + body)
-            try:
+            with contextlib.suppress(OSError):  # the caller gave up (timeout) or died: the gateway did it anyway
                 client.sendall(response)
-            except OSError:
-                pass  # the caller gave up (timeout) or died: the gateway did it all the same
         except (OSError, ValueError):
             pass
         finally:

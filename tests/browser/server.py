@@ -116,9 +116,9 @@ def serve_app(workdir: Path, *, extra_env: dict[str, str] | None = None, postgre
     if (workers > 1 or replicas > 1) and not redis_url:
         raise ValueError("more than one backend process needs Redis for the tabs' state")
     if postgres_url:
-        with fresh_postgres_databases(postgres_url, 2) as (database_url, sandbox_url):
-            with _serve(workdir, database_url, sandbox_url, extra_env, redis_url, workers, replicas) as app:
-                yield app
+        with fresh_postgres_databases(postgres_url, 2) as (database_url, sandbox_url), \
+                _serve(workdir, database_url, sandbox_url, extra_env, redis_url, workers, replicas) as app:
+            yield app
     else:
         database_url = f"sqlite:///{workdir / 'gkh.db'}"
         with _serve(workdir, database_url, f"sqlite:///{workdir / 'sandbox.db'}", extra_env, redis_url,

@@ -217,7 +217,9 @@ def test_payment_page_accessibility_and_touch_targets(served_app, kiosk_page):
     controls = page.evaluate("""() => [...document.querySelectorAll(
         'main button, main input, main [role=checkbox], main summary, main a')]
         .filter(e => e.getClientRects().length > 0)
-        .map(e => { const r = e.getBoundingClientRect(); return [e.tagName + ' ' + (e.getAttribute('aria-label') || e.textContent).slice(0, 40), Math.round(r.width), Math.round(r.height)]; })""")
+        .map(e => { const r = e.getBoundingClientRect();
+                    return [e.tagName + ' ' + (e.getAttribute('aria-label') || e.textContent).slice(0, 40),
+                            Math.round(r.width), Math.round(r.height)]; })""")
     assert len(controls) > 10, controls
     small = [control for control in controls if control[1] < 44 or control[2] < 44]
     assert small == [], small

@@ -61,7 +61,7 @@ from gkh_web.services.demo_data import (
     demo_account_address,
     load_demo,
 )
-from tests.db.conftest import DEMO_AS_OF, snapshot, sqlite_url  # noqa: F401  (fixtures: postgres_session)
+from tests.db.conftest import DEMO_AS_OF, snapshot, sqlite_url
 
 ALREADY_LINKED = "Этот лицевой счёт уже подключён к вашему личному кабинету"
 ADDRESS_MISMATCH = "Адрес не совпадает с адресом лицевого счёта"

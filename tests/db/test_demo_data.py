@@ -83,7 +83,8 @@ def test_every_service_line_adds_up_and_is_volume_times_tariff(session):
     lines = session.exec(select(ServiceLine)).all()
     assert len(lines) > 300
     for line in lines:
-        assert line.to_pay_kopecks == line_to_pay(line.charged_kopecks, line.recalculation_kopecks, line.benefit_kopecks)
+        expected = line_to_pay(line.charged_kopecks, line.recalculation_kopecks, line.benefit_kopecks)
+        assert line.to_pay_kopecks == expected
         assert line.charged_kopecks == charge_kopecks(line.volume, line.tariff)
         assert line.to_pay_kopecks >= 0 and line.benefit_kopecks >= 0
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -25,7 +25,7 @@ from gkh_web.esia.provider import (
 from gkh_web.services.demo_data import DEMO_LOGINS, DEMO_PASSWORD
 
 IVANOV = next(login for login in DEMO_LOGINS if login.key == "ivanov")
-NOW = datetime(2026, 11, 25, 11, 20, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 11, 20, tzinfo=UTC)
 """14:20 in Moscow."""
 CALLBACK = "http://localhost:3000/auth/callback"
 """The one address the demo data registers for this ГИС ЖКХ (GKH_PUBLIC_URL's default + /auth/callback)."""
@@ -149,9 +149,9 @@ def test_the_throttle_keeps_no_login_in_clear(demo_db):
 
 
 @pytest.mark.parametrize("locked_until, shown", [
-    (datetime(2026, 11, 25, 11, 35, tzinfo=timezone.utc), "14:35"),
-    (datetime(2026, 11, 25, 11, 35, 1, tzinfo=timezone.utc), "14:36"),
-    (datetime(2026, 11, 25, 21, 59, 30, tzinfo=timezone.utc), "01:00"),
+    (datetime(2026, 11, 25, 11, 35, tzinfo=UTC), "14:35"),
+    (datetime(2026, 11, 25, 11, 35, 1, tzinfo=UTC), "14:36"),
+    (datetime(2026, 11, 25, 21, 59, 30, tzinfo=UTC), "01:00"),
     (datetime(2026, 7, 1, 6, 5), "09:05"),
 ])
 def test_lock_time_is_moscow_time_rounded_up_to_the_minute(locked_until, shown):
@@ -211,7 +211,7 @@ def test_sign_in_and_issue_code_stores_only_the_digest_of_a_single_code(demo_db)
     assert len(rows) == 1
     assert rows[0].code_hash != outcome.code and rows[0].redirect_uri == CALLBACK
     assert rows[0].subject_id == outcome.subject_id
-    assert rows[0].expires_at.replace(tzinfo=timezone.utc) == NOW + timedelta(seconds=60)
+    assert rows[0].expires_at.replace(tzinfo=UTC) == NOW + timedelta(seconds=60)
 
 
 def test_no_code_for_a_wrong_password_or_a_foreign_client(demo_db):

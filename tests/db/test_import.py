@@ -33,7 +33,8 @@ BAD_FILES: dict[str, list[tuple[str, str]]] = {
         ("payment_documents[0].provider_inn", "ожидается строка, получено число 7714670934"),
         ("payment_documents[0].period.year", 'ожидается целое число, получена строка "2026"'),
         ("payment_documents[0].total_kopecks", 'ожидается целое число копеек, получена строка "631301"'),
-        ("payment_documents[0].services[0].volume", 'ожидается число без кавычек, например 12.345, получена строка "52.40"'),
+        ("payment_documents[0].services[0].volume",
+         'ожидается число без кавычек, например 12.345, получена строка "52.40"'),
     ],
     "missing_fields.json": [
         ("payment_documents[0].ipd", "обязательное поле не заполнено"),
@@ -185,7 +186,8 @@ def test_future_period_and_paid_over_total_are_refused(demo_db):
         result = import_payment_documents(session, raw, today=date(2026, 8, 31))
     assert [str(problem) for problem in result.errors] == [
         "payment_documents[0].period: расчётный период сентябрь 2026 ещё не наступил",
-        "payment_documents[0].paid_kopecks: оплачено 6\u00a0313,02\u00a0₽ — больше, чем итого к оплате 6\u00a0313,01\u00a0₽",
+        "payment_documents[0].paid_kopecks: оплачено 6\u00a0313,02\u00a0₽ — "
+        "больше, чем итого к оплате 6\u00a0313,01\u00a0₽",
     ]
 
 

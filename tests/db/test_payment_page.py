@@ -161,7 +161,7 @@ def test_ivanov_sees_three_accounts_with_amounts_recomputed_from_rows(ro):
         assert account.due_kopecks == expected_due
         assert account.due_kopecks == sum(d.due_kopecks for d in account.documents if d.selectable)
         assert account.due_text == format_rubles(expected_due)
-        for document, row in zip(account.documents, rows):
+        for document, row in zip(account.documents, rows, strict=False):
             assert document.account_id == account.account_id
             assert (document.total_kopecks, document.paid_kopecks, document.due_kopecks) == (
                 row.total_kopecks, row.paid_kopecks, owed(row))
@@ -550,7 +550,7 @@ def test_confirm_for_another_account(ro):
     ivanov_document = first_selectable(payment_page_for_resident(ro, resident_id(ro, "ivanov")))
     with pytest.raises(SelectionError) as error:
         confirm_selection(ro, resident_id=None, public_account_id=smirnov,
-                          choices=defaults(page) + [(ivanov_document.document_id, "100")])
+                          choices=[*defaults(page), (ivanov_document.document_id, "100")])
     assert error.value.problems == [
         (ivanov_document.document_id, "Платёжный документ не относится к этому лицевому счёту")]
 

@@ -241,7 +241,7 @@ def test_every_transition_path(session, path):
     session.refresh(payment)
     assert payment.status == previous
     assert events(session, record.id) == [(None, ps.CREATED, "app")] + [
-        (a, b, "app") for a, b in zip([ps.CREATED] + path, path)]
+        (a, b, "app") for a, b in zip([ps.CREATED, *path], path, strict=False)]
     final = ps.is_final(previous)
     assert (payment.finished_at is not None) == final
     session.refresh(item)
@@ -538,7 +538,7 @@ async def test_webhook_by_metadata_needs_the_gateway_to_agree(session, factory):
     assert status(session, record.id) == ps.SUBMITTED
 
 
-# --- «Мои платежи», privacy ------------------------------------------------------------------------------------------------
+# --- «Мои платежи», privacy ---------------------------------------------------------------------------
 
 
 async def test_payments_of_resident(session, factory):

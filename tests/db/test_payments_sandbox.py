@@ -122,7 +122,8 @@ async def test_card_payment_through_the_sandbox(demo_db, sandbox, card, expected
 
 async def test_no_webhook_card_is_finished_by_the_reconciler(demo_db, sandbox):
     browser, gateway, receiver = sandbox
-    factory = lambda: session_scope(demo_db)
+    def factory():
+        return session_scope(demo_db)
     with Session(get_engine(demo_db), expire_on_commit=False) as session:
         resident_id = ivanov(session)
         page = payment_page_for_resident(session, resident_id)

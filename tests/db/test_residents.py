@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlmodel import func, select
@@ -15,7 +15,7 @@ from gkh_web.services.agreement import AGREEMENT_VERSION, accept_agreement, need
 from gkh_web.services.esia_client import EsiaClaims
 from gkh_web.services.residents import end_session, resident_for_token, resident_profile, sign_in_resident
 
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 IDLE = 140
 NEW_PERSON = EsiaClaims("0b5b7c1e-1111-4a4a-9c9c-000000000001", "Смирнова", "Ольга", "Петровна",
                         "11223344595", "+79161234567", "olga@example.com")
@@ -91,7 +91,7 @@ def test_accepting_stores_email_version_and_time_together(demo_db):
     stored = resident(found.id)
     assert stored.email == "olga.smirnova@example.com"
     assert stored.agreement_version == AGREEMENT_VERSION == "2026-11"
-    assert stored.agreement_accepted_at.replace(tzinfo=timezone.utc) == NOW + timedelta(minutes=2)
+    assert stored.agreement_accepted_at.replace(tzinfo=UTC) == NOW + timedelta(minutes=2)
     assert not needs_agreement(stored)
 
 
@@ -112,9 +112,8 @@ def test_a_new_edition_of_the_agreement_must_be_accepted_again(demo_db, monkeypa
 def test_a_bad_email_is_refused_and_nothing_is_saved(demo_db, email):
     found = who(sign_in(NEW_PERSON))
 
-    with pytest.raises(ContactError) as error:
-        with session_scope() as session:
-            accept_agreement(session, found.id, email=email, now=NOW)
+    with pytest.raises(ContactError) as error, session_scope() as session:
+        accept_agreement(session, found.id, email=email, now=NOW)
 
     assert str(error.value) == MSG_EMAIL
     stored = resident(found.id)
@@ -122,9 +121,8 @@ def test_a_bad_email_is_refused_and_nothing_is_saved(demo_db, email):
 
 
 def test_accepting_for_a_missing_resident_is_an_error(demo_db):
-    with pytest.raises(agreement.ResidentNotFound):
-        with session_scope() as session:
-            accept_agreement(session, 999_999, email="olga@example.com")
+    with pytest.raises(agreement.ResidentNotFound), session_scope() as session:
+        accept_agreement(session, 999_999, email="olga@example.com")
 
 
 def test_a_session_idle_longer_than_the_limit_is_ended_as_idle(demo_db):
@@ -156,9 +154,8 @@ def test_an_ended_session_is_refused(demo_db):
 
 def test_end_session_knows_only_the_documented_reasons(demo_db):
     token = sign_in(NEW_PERSON)
-    with pytest.raises(ValueError):
-        with session_scope() as session:
-            end_session(session, token, reason="bored")
+    with pytest.raises(ValueError), session_scope() as session:
+        end_session(session, token, reason="bored")
 
 
 def test_a_new_sign_in_on_the_same_tab_replaces_the_previous_session(demo_db):

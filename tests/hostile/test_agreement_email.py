@@ -15,8 +15,22 @@ from gkh_web.domain.contacts import MSG_EMAIL, MSG_EMAIL_MIXED_SCRIPTS
 from gkh_web.services.agreement import AGREEMENT_VERSION
 from gkh_web.state.agreement import AgreementState
 from tests.hostile.support import (
-    CRLF, IMG_ONERROR, JS_URL, NUL, ONE_MB, RLO, SCRIPT, SQL_DROP, SQL_OR, TEN_K, ZWSP,
-    app_snapshot, assert_russian, demo_login, redirect_path, signed_in_state,
+    CRLF,
+    IMG_ONERROR,
+    JS_URL,
+    NUL,
+    ONE_MB,
+    RLO,
+    SCRIPT,
+    SQL_DROP,
+    SQL_OR,
+    TEN_K,
+    ZWSP,
+    app_snapshot,
+    assert_russian,
+    demo_login,
+    redirect_path,
+    signed_in_state,
 )
 
 KUZNETSOVA = demo_login("kuznetsova")

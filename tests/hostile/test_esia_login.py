@@ -19,8 +19,24 @@ from gkh_web.esia.provider import MSG_WRONG_CREDENTIALS
 from gkh_web.services.demo_data import DEMO_PASSWORD
 from gkh_web.state.esia_login import MODE_PHONE_EMAIL, MODE_SNILS, EsiaLoginState
 from tests.hostile.support import (
-    CRLF, IMG_ONERROR, JS_URL, NUL, ONE_MB, RLO, SCRIPT, SQL_DROP, SQL_OR, TEN_K, ZWSP,
-    app_snapshot, arabic, assert_russian, demo_login, fullwidth, redirect_path, state_of,
+    CRLF,
+    IMG_ONERROR,
+    JS_URL,
+    NUL,
+    ONE_MB,
+    RLO,
+    SCRIPT,
+    SQL_DROP,
+    SQL_OR,
+    TEN_K,
+    ZWSP,
+    app_snapshot,
+    arabic,
+    assert_russian,
+    demo_login,
+    fullwidth,
+    redirect_path,
+    state_of,
 )
 
 CALLBACK = "http://localhost:3000/auth/callback"

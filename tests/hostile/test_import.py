@@ -20,7 +20,18 @@ from gkh_web.domain.money import format_rubles
 from gkh_web.services.payment_import import MAX_ABS_KOPECKS, import_payment_documents_file
 from tests.db.conftest import IMPORT_TODAY
 from tests.hostile.support import (
-    CRLF, NUL, ONE_MB, RLO, SCRIPT, SQL_DROP, SQL_OR, TEN_K, ZWSP, app_snapshot, arabic, fullwidth,
+    CRLF,
+    NUL,
+    ONE_MB,
+    RLO,
+    SCRIPT,
+    SQL_DROP,
+    SQL_OR,
+    TEN_K,
+    ZWSP,
+    app_snapshot,
+    arabic,
+    fullwidth,
 )
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "import" / "good" / "sample.json"
@@ -142,7 +153,8 @@ FILE_CASES = [
                  "Файл слишком большой: 11,0 МБ; допускается не более 10 МБ", id="11mb"),
     pytest.param(b"[" * 100_000, "", "Файл не является JSON: слишком глубокая вложенность", id="deep-nesting"),
     pytest.param('{"format": "gkh"}'.encode("utf-16"), "",
-                 "Файл не в кодировке UTF-8: неверный байт 0xFF в строке 1 (байт № 1). Сохраните файл в кодировке UTF-8",
+                 "Файл не в кодировке UTF-8: неверный байт 0xFF в строке 1 (байт № 1). "
+                 "Сохраните файл в кодировке UTF-8",
                  id="utf-16"),
     pytest.param(b'{"format": "gkh\x00"}', "",
                  "Файл не является JSON: строка 1, столбец 16 (недопустимый управляющий символ в строке)",

@@ -23,8 +23,22 @@ from gkh_web.services.account_lookup import MSG_CHOOSE_HOUSE
 from gkh_web.services.accounts import MSG_ADDRESS_MISMATCH, MSG_CHOOSE_PROVIDER
 from gkh_web.state.link_account import BY_ADDRESS, BY_IDENTIFIER, LinkAccountState
 from tests.hostile.support import (
-    CRLF, IMG_ONERROR, JS_URL, NUL, ONE_MB, RLO, SCRIPT, SQL_DROP, SQL_OR, TEN_K, ZWSP,
-    app_snapshot, arabic, assert_russian, fullwidth, signed_in_state,
+    CRLF,
+    IMG_ONERROR,
+    JS_URL,
+    NUL,
+    ONE_MB,
+    RLO,
+    SCRIPT,
+    SQL_DROP,
+    SQL_OR,
+    TEN_K,
+    ZWSP,
+    app_snapshot,
+    arabic,
+    assert_russian,
+    fullwidth,
+    signed_in_state,
 )
 
 VALID = {"region": "г. Москва", "house_query": "Лесная 12", "provider": "1", "flat": "27",

@@ -19,8 +19,22 @@ from gkh_web.domain.identifiers import (
 from gkh_web.services.account_lookup import MSG_CHOOSE_HOUSE
 from gkh_web.state.pay_other import BY_ADDRESS, BY_IDENTIFIER, PayOtherState
 from tests.hostile.support import (
-    CRLF, IMG_ONERROR, JS_URL, NUL, ONE_MB, RLO, SCRIPT, SQL_DROP, SQL_OR, TEN_K, ZWSP,
-    app_snapshot, arabic, assert_russian, fullwidth, signed_in_state,
+    CRLF,
+    IMG_ONERROR,
+    JS_URL,
+    NUL,
+    ONE_MB,
+    RLO,
+    SCRIPT,
+    SQL_DROP,
+    SQL_OR,
+    TEN_K,
+    ZWSP,
+    app_snapshot,
+    arabic,
+    assert_russian,
+    fullwidth,
+    signed_in_state,
 )
 
 PROFSOYUZNAYA_56 = 2
@@ -37,7 +51,8 @@ CASES = [
     pytest.param(BY_IDENTIFIER, SCRIPT, "identifier", MSG_IPD_FORMAT, id="identifier-script"),
     pytest.param(BY_IDENTIFIER, IMG_ONERROR, "identifier", MSG_IPD_FORMAT, id="identifier-img-onerror"),
     pytest.param(BY_IDENTIFIER, JS_URL, "identifier", MSG_IPD_FORMAT, id="identifier-javascript-url"),
-    pytest.param(BY_IDENTIFIER, "77\u03a7\u0392118345-01", "identifier", MSG_IZHKU_FORMAT, id="izhku-greek-look-alikes"),
+    pytest.param(BY_IDENTIFIER, "77\u03a7\u0392118345-01", "identifier", MSG_IZHKU_FORMAT,
+                 id="izhku-greek-look-alikes"),
     pytest.param(BY_IDENTIFIER, "77ОР551204-01-1О26", "identifier", MSG_IPD_FORMAT, id="ipd-cyrillic-o-for-zero"),
     pytest.param(BY_IDENTIFIER, "77ХВ1183" + ZWSP + "45", "identifier", MSG_IZHKU_FORMAT, id="els-zero-width"),
     pytest.param(BY_IDENTIFIER, RLO + "77ХВ118345", "identifier", MSG_IZHKU_FORMAT, id="els-rtl-override"),

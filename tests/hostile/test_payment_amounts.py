@@ -21,10 +21,29 @@ from gkh_web.domain.money import (
     MSG_TOO_PRECISE,
 )
 from gkh_web.settings import get_settings
-from gkh_web.state.pay import STEP_CONFIRM, STEP_SELECT, PayPageState, PaySelectionState
+from gkh_web.state.pay import (
+    STEP_CONFIRM,
+    STEP_SELECT,
+    PayFiguresState,
+    PayMessagesState,
+    PayPageState,
+    PaySelectionState,
+)
 from tests.hostile.support import (
-    CRLF, NUL, ONE_MB, RLO, SCRIPT, SQL_OR, TEN_K, ZWSP,
-    app_snapshot, arabic, assert_russian, fullwidth, redirect_path, signed_in_state,
+    CRLF,
+    NUL,
+    ONE_MB,
+    RLO,
+    SCRIPT,
+    SQL_OR,
+    TEN_K,
+    ZWSP,
+    app_snapshot,
+    arabic,
+    assert_russian,
+    fullwidth,
+    redirect_path,
+    signed_in_state,
 )
 
 MSG_CAP = "cap"
@@ -75,21 +94,22 @@ async def test_a_hostile_amount_is_refused_by_the_field_and_by_the_server(demo_d
         message = cap_message(get_settings().max_document_payment_kopecks)
     document = page.accounts[0].documents[0]
     assert document.selectable
-    total = selection.total_kopecks
+    figures, messages = await page.get_state(PayFiguresState), await page.get_state(PayMessagesState)
+    total = figures.total_kopecks
     before = app_snapshot(demo_db)
 
-    selection.set_amount(document.document_id, typed)
+    await selection.set_amount(document.document_id, typed)
 
-    assert_russian(selection.errors[str(document.document_id)], message)
-    assert not selection.can_proceed
-    assert selection.total_kopecks == total - document.due_kopecks, "the refused amount is not counted"
+    assert_russian(messages.errors[str(document.document_id)], message)
+    assert not figures.can_proceed
+    assert figures.total_kopecks == total - document.due_kopecks, "the refused amount is not counted"
     assert await page.proceed() is None and page.step == STEP_SELECT
     assert message in page.confirm_error, "the server's own check says the same"
     assert app_snapshot(demo_db) == before
 
-    selection.set_amount(document.document_id, "1 234,56")
-    assert selection.errors == {} and selection.can_proceed
-    assert selection.total_kopecks == total - document.due_kopecks + 123_456
+    await selection.set_amount(document.document_id, "1 234,56")
+    assert messages.errors == {} and figures.can_proceed
+    assert figures.total_kopecks == total - document.due_kopecks + 123_456
     await page.proceed()
     assert page.step == STEP_CONFIRM and page.confirm_error == ""
     assert [item.amount_kopecks for item in page.confirmed_items if item.document_id == document.document_id] == [

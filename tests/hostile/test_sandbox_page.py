@@ -25,8 +25,19 @@ from gkh_web.sandbox_gateway.hosted import (
 from gkh_web.sandbox_gateway.signing import verify_webhook
 from tests.db.conftest import snapshot
 from tests.hostile.support import (
-    CRLF, IMG_ONERROR, NUL, ONE_MB, RLO, SCRIPT, SQL_DROP, SQL_OR, TEN_K, ZWSP,
-    arabic, assert_russian, fullwidth,
+    CRLF,
+    IMG_ONERROR,
+    NUL,
+    ONE_MB,
+    RLO,
+    SCRIPT,
+    SQL_DROP,
+    SQL_OR,
+    TEN_K,
+    ZWSP,
+    arabic,
+    assert_russian,
+    fullwidth,
 )
 from tests.sandbox.conftest import RETURN_URL, create, page_path, payment_body, status_of
 

@@ -33,12 +33,9 @@ async def _pay_with_every_card(client):
 
 
 def _leaks(text: str) -> list[str]:
-    found = []
-    for number in CARDS:
-        for form in (number, " ".join(number[i:i + 4] for i in range(0, 16, 4)), number[:12]):
-            if form in text:
-                found.append(form)
-    return found
+    forms = (form for number in CARDS
+             for form in (number, " ".join(number[i:i + 4] for i in range(0, 16, 4)), number[:12]))
+    return [form for form in forms if form in text]
 
 
 async def test_no_card_number_in_database(client):

@@ -12,6 +12,7 @@ plain functions and can run after Playwright has claimed the main thread's loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
 from collections.abc import Awaitable, Callable
@@ -116,10 +117,8 @@ class ScriptedTab:
     async def close(self) -> None:
         if self.sio is not None:
             sio, self.sio = self.sio, None
-            try:
+            with contextlib.suppress(Exception):  # already gone: the attack is over either way
                 await sio.disconnect()
-            except Exception:  # already gone: the attack is over either way
-                pass
 
 
 def handler(state_cls, name: str) -> str:

@@ -36,7 +36,8 @@ def _account_ids() -> list[int]:
 def _document_of(account_number: str) -> int:
     with session_scope() as session:
         return session.exec(
-            sa.select(PaymentDocument.id).join(PersonalAccount, PersonalAccount.id == PaymentDocument.personal_account_id)
+            sa.select(PaymentDocument.id)
+            .join(PersonalAccount, PersonalAccount.id == PaymentDocument.personal_account_id)
             .where(PersonalAccount.number == account_number)
         ).scalars().first()
 

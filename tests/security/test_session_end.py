@@ -250,8 +250,8 @@ async def test_money_taken_before_the_cancel_still_pays(demo_db, monkeypatch):
 
 def test_walking_away_from_the_gateways_page_ends_the_session_and_the_payment(served_app, kiosk_page):
     """The sandbox's card page has the same «Вы ещё здесь?»: after it, the tab is wiped, the payment cancelled."""
-    from tests.browser.flows import pay_other_account_to_method_picker
     from gkh_web.services.demo_data import DEMO_UNLINKED_ACCOUNTS
+    from tests.browser.flows import pay_other_account_to_method_picker
 
     petrova = next(login for login in DEMO_LOGINS if login.key == "petrova")
     page = kiosk_page

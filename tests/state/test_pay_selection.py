@@ -20,7 +20,8 @@ def _document(document_id: int, account_id: int, due: int, *, selectable: bool =
 def _page(documents_per_account: int) -> PaymentPage:
     accounts = []
     for account_id in (1, 2):
-        documents = [_document(account_id * 100 + n, account_id, 10_000 * (n + 1)) for n in range(documents_per_account)]
+        documents = [_document(account_id * 100 + n, account_id, 10_000 * (n + 1))
+                     for n in range(documents_per_account)]
         documents.append(_document(account_id * 100 + 99, account_id, 5_000, selectable=False))
         accounts.append(PayableAccount(account_id, f"{account_id}", "77АБ123456", "77АБ123456-01", "УК", "адрес",
                                        RECIPIENT, documents, sum(d.due_kopecks for d in documents if d.selectable), ""))

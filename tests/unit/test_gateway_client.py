@@ -124,8 +124,9 @@ async def test_server_errors_and_in_progress_are_unavailable(status):
 
 @pytest.mark.parametrize("status", [400, 401, 403, 404, 422])
 async def test_client_errors_are_rejected(status):
-    handler = lambda request: httpx.Response(status, json={"type": "error", "code": "invalid_request",
-                                                           "description": "bad"})
+    def handler(request):
+        return httpx.Response(status, json={"type": "error", "code": "invalid_request",
+                                                               "description": "bad"})
     with pytest.raises(GatewayRejected) as error:
         await create(gateway_answering(handler))
     assert (error.value.status_code, error.value.code) == (status, "invalid_request")
@@ -137,7 +138,8 @@ async def test_rejection_without_json_body():
 
 
 @pytest.mark.parametrize("content", [
-    b"not json", b"[]", b'{"id": "x"}', b'{"id": "x", "status": "paid", "amount": {"value": "1.00", "currency": "RUB"}}',
+    b"not json", b"[]", b'{"id": "x"}',
+    b'{"id": "x", "status": "paid", "amount": {"value": "1.00", "currency": "RUB"}}',
     b'{"id": "x", "status": "pending", "amount": {"value": 1.0, "currency": "RUB"}}',
     b'{"id": "x", "status": "pending", "amount": {"value": "1.00", "currency": "USD"}}',
     b'{"id": "", "status": "pending", "amount": {"value": "1.00", "currency": "RUB"}}',
