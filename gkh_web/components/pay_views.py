@@ -78,6 +78,25 @@ def _services(document: PayableDocument) -> rx.Component:
     )
 
 
+@rx.memo
+def account_sum(account_key: rx.Var[str]) -> rx.Component:
+    """An account's «Сумма платежа». The only part of an account block that reads the figures: a tick
+    re-renders these few texts, not the account blocks with their document rows around them."""
+    return rx.text(PayFiguresState.account_sums[account_key], size="5", weight="bold", class_name="account-sum")
+
+
+@rx.memo
+def amount_messages(document_key: rx.Var[str]) -> rx.Component:
+    """The message under a document's «Сумма платежа»; likewise the only part of a row that reads them."""
+    return rx.fragment(
+        rx.cond(PayMessagesState.errors.contains(document_key),
+                rx.text(PayMessagesState.errors[document_key], color=ERROR_RED, size="2", role="alert",
+                        class_name="amount-error", max_width="220px")),
+        rx.cond(PayMessagesState.notes.contains(document_key),
+                rx.badge(PayMessagesState.notes[document_key], size="2", class_name="amount-note")),
+    )
+
+
 def _document_row(document: PayableDocument) -> rx.Component:
     key = document.document_id.to_string()
     return rx.box(
@@ -116,11 +135,7 @@ def _document_row(document: PayableDocument) -> rx.Component:
                              class_name="document-amount", style={"width": "170px", "fontSize": "18px",
                                                                   "textAlign": "right"}),
                 ),
-                rx.cond(PayMessagesState.errors.contains(key),
-                        rx.text(PayMessagesState.errors[key], color=ERROR_RED, size="2", role="alert",
-                                class_name="amount-error", max_width="220px")),
-                rx.cond(PayMessagesState.notes.contains(key),
-                        rx.badge(PayMessagesState.notes[key], size="2", class_name="amount-note")),
+                amount_messages(document_key=key),
                 align="end",
                 spacing="1",
             ),
@@ -156,9 +171,7 @@ def _account_block(account: PayableAccount) -> rx.Component:
                 rx.vstack(rx.text("Сумма к оплате", size="2", color_scheme="gray"),
                           rx.text(account.due_text, size="4"), align="end", spacing="0"),
                 rx.vstack(rx.text("Сумма платежа", size="2", color_scheme="gray"),
-                          rx.text(PayFiguresState.account_sums[key], size="5", weight="bold",
-                                  class_name="account-sum"),
-                          align="end", spacing="0"),
+                          account_sum(account_key=key), align="end", spacing="0"),
                 spacing="5",
                 margin_left="auto",
             ),

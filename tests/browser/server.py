@@ -27,13 +27,13 @@ BIN = Path(sys.executable).parent
 SERVER_START_TIMEOUT_S = 300
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def _offline_reflex_env(database_url: str) -> dict[str, str]:
+def offline_reflex_env(database_url: str) -> dict[str, str]:
     """The same switches the Makefile sets, so the suite also runs outside `make`."""
     env = dict(os.environ)
     registry = env.get("NPM_CONFIG_REGISTRY") or subprocess.run(
@@ -54,7 +54,7 @@ def _offline_reflex_env(database_url: str) -> dict[str, str]:
     return env
 
 
-def _wait_until_served(url: str, process: subprocess.Popen, log: Path, *, page: bool = True) -> None:
+def wait_until_served(url: str, process: subprocess.Popen, log: Path, *, page: bool = True) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -129,11 +129,11 @@ def serve_app(workdir: Path, *, extra_env: dict[str, str] | None = None, postgre
 @contextmanager
 def _serve(workdir: Path, database_url: str, sandbox_url: str, extra_env: dict[str, str] | None,
            redis_url: str | None, workers: int, replicas: int) -> Iterator[ServedApp]:
-    env = _offline_reflex_env(database_url)
+    env = offline_reflex_env(database_url)
     env.update(GKH_SANDBOX_DATABASE_URL=sandbox_url, GRANIAN_WORKERS=str(workers))
     if redis_url:
         env["GKH_REDIS_URL"] = redis_url
-    ports = [_free_port() for _ in range(replicas)]
+    ports = [free_port() for _ in range(replicas)]
     balancer = WebsocketBalancer(ports).start() if replicas > 1 else None
     if balancer:  # the browser must reach the websocket through the balancer: baked into the build
         env["REFLEX_API_URL"] = balancer.url
@@ -161,7 +161,7 @@ def _serve(workdir: Path, database_url: str, sandbox_url: str, extra_env: dict[s
                     [str(BIN / "reflex"), "run", "--env", "prod", *role, "--backend-port", str(port)],
                     cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
                 ))
-            _wait_until_served(f"http://127.0.0.1:{port}", processes[-1], Path(out.name), page=index == 0)
+            wait_until_served(f"http://127.0.0.1:{port}", processes[-1], Path(out.name), page=index == 0)
         url = balancer.url if balancer else f"http://127.0.0.1:{ports[0]}"
         yield ServedApp(url=url, database_url=database_url, env=env, outbound=proxy, log=log,
                         process=processes[0], backends=processes, balancer=balancer)
@@ -170,10 +170,10 @@ def _serve(workdir: Path, database_url: str, sandbox_url: str, extra_env: dict[s
         if balancer:
             balancer.stop()
         for process in processes:
-            _stop(process)
+            stop_process(process)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def stop_process(process: subprocess.Popen) -> None:
     """Stop reflex and everything it started (its own process group)."""
     try:
         os.killpg(process.pid, signal.SIGTERM)
