@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -58,6 +58,33 @@ def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+class _StoredRow(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def stored_id(row: _StoredRow) -> int:
+    """The primary key of a row read from the database or flushed to it.
+
+    Every table declares ``id: int | None`` because a row built in Python has no key until
+    the database gives it one; past a query or a ``flush()`` it always has one. A row that
+    was never stored is a bug in the caller, so it raises rather than passing ``None`` on.
+    """
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: it was never flushed to the database")
+    return row.id
+
+
+def stored_key(key: int | None) -> int:
+    """A primary key selected as a column (``select(Table.id)``): NOT NULL in the table, so always set.
+
+    Only the Python annotation (``int | None``, see ``stored_id``) admits ``None``.
+    """
+    if key is None:
+        raise ValueError("a primary key came back NULL from the database")
+    return key
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -123,7 +150,12 @@ class House(SQLModel, table=True):
     @property
     def address(self) -> str:
         """Postal address of the house as printed on a payment document."""
-        return f"{self.region}, {self.street}, д. {self.house_number}"
+        return house_address(self.region, self.street, self.house_number)
+
+
+def house_address(region: str, street: str, house_number: str) -> str:
+    """«г. Москва, ул. Лесная, д. 12, корп. 2»: also for a house known only from its parts (the demo's specs)."""
+    return f"{region}, {street}, д. {house_number}"
 
 
 class Premises(SQLModel, table=True):
@@ -140,7 +172,12 @@ class Premises(SQLModel, table=True):
 
 def premises_address(house: House, premises: Premises) -> str:
     """Full address of a flat («г. Москва, ул. Лесная, д. 12, корп. 2, кв. 15»)."""
-    return f"{house.address}, кв. {premises.flat}"
+    return flat_address(house.address, premises.flat)
+
+
+def flat_address(house_address: str, flat: str) -> str:
+    """A house's address with the flat added, the one way every screen and the demo write it."""
+    return f"{house_address}, кв. {flat}"
 
 
 class PersonalAccount(SQLModel, table=True):

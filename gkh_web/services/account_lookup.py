@@ -36,7 +36,15 @@ from typing import Literal
 
 from sqlmodel import Session, col, select
 
-from gkh_web.db.models import House, PaymentDocument, PersonalAccount, Premises, ProviderOrganisation
+from gkh_web.db.models import (
+    House,
+    PaymentDocument,
+    PersonalAccount,
+    Premises,
+    ProviderOrganisation,
+    stored_id,
+    stored_key,
+)
 from gkh_web.domain.charges import amount_due
 from gkh_web.domain.identifiers import (
     IdentifierError,
@@ -152,7 +160,7 @@ def house_suggestions(session: Session, *, region: str, query: str, limit: int =
     houses = session.exec(select(House).where(House.region == region)).all()
     with_city = len({house.city for house in houses}) > 1
     found = [house for house in houses if words_match(query, f"{house.city} {house.street} д. {house.house_number}")]
-    choices = [HouseChoice(house.id, house_label(house, with_city=with_city)) for house in found]
+    choices = [HouseChoice(stored_id(house), house_label(house, with_city=with_city)) for house in found]
     return sorted(choices, key=lambda choice: natural_key(choice.label))[:limit]
 
 
@@ -165,7 +173,7 @@ def providers_for_house(session: Session, house_id: int) -> list[ProviderChoice]
         .where(Premises.house_id == house_id)
         .distinct()
     ).all()
-    choices = [ProviderChoice(provider_id, name) for provider_id, name in rows]
+    choices = [ProviderChoice(stored_key(provider_id), name) for provider_id, name in rows]
     return sorted(choices, key=lambda choice: (natural_key(choice.name), choice.provider_id))
 
 
@@ -313,7 +321,7 @@ def public_view(details: AccountDetails, unpaid: UnpaidSummary) -> PublicAccount
     """The browser-safe view of one account (copies plain values, so no ORM object leaves the session)."""
     account, provider = details.account, details.provider
     return PublicAccountView(
-        account_id=account.id, number=account.number, provider_name=provider.short_name,
+        account_id=stored_id(account), number=account.number, provider_name=provider.short_name,
         premises_hint=premises_hint(details.house, details.premises),
         amount_due_kopecks=unpaid.kopecks, amount_due_text=format_rubles(unpaid.kopecks),
         unpaid_documents=unpaid.documents,
@@ -325,7 +333,7 @@ def public_views(session: Session, account_ids: Collection[int]) -> list[PublicA
     details = account_details(session, list(account_ids))
     unpaid = unpaid_by_account(session, list(account_ids))
     details.sort(key=lambda item: (natural_key(item.provider.short_name), natural_key(item.account.number)))
-    return [public_view(item, unpaid.get(item.account.id, UnpaidSummary())) for item in details]
+    return [public_view(item, unpaid.get(stored_id(item.account), UnpaidSummary())) for item in details]
 
 
 def find_accounts_to_pay(
@@ -338,7 +346,7 @@ def find_accounts_to_pay(
     the state calls ``public_account`` with its id. Raises AccountLookupError.
     """
     if identifier.strip():
-        return public_views(session, [account.id for account in _accounts_for_identifier(session, identifier)])
+        return public_views(session, [stored_id(account) for account in _accounts_for_identifier(session, identifier)])
     if house_id is None and not account_number.strip():
         raise AccountLookupError("identifier", MSG_IDENTIFIER_EMPTY_PAY)
     return public_views(session, _accounts_in_house(session, house_id, account_number))
@@ -373,7 +381,7 @@ def _accounts_in_house(session: Session, house_id: int | None, account_number: s
         raise AccountLookupError(
             "account_number", f"Лицевой счёт № {number} в этом доме не найден. Проверьте номер по квитанции"
         )
-    return list(ids)
+    return [stored_key(account_id) for account_id in ids]
 
 
 def public_account(session: Session, account_id: int) -> PublicAccountView:

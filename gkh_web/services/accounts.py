@@ -41,6 +41,7 @@ from gkh_web.db.models import (
     ProviderOrganisation,
     ResidentAccountLink,
     premises_address,
+    stored_id,
 )
 from gkh_web.domain.identifiers import IdentifierError, normalize_account_number
 from gkh_web.domain.money import format_rubles
@@ -127,7 +128,7 @@ def _linked_view(details: AccountDetails, unpaid: UnpaidSummary) -> LinkedAccoun
     """Copy plain values into the browser-safe view."""
     account = details.account
     return LinkedAccountView(
-        account_id=account.id, number=account.number, els=account.els, izhku=account.izhku,
+        account_id=stored_id(account), number=account.number, els=account.els, izhku=account.izhku,
         provider_name=details.provider.short_name, address=premises_address(details.house, details.premises),
         amount_due_kopecks=unpaid.kopecks, amount_due_text=format_rubles(unpaid.kopecks),
         unpaid_documents=unpaid.documents,
@@ -138,7 +139,7 @@ def _views(session: Session, account_ids) -> list[LinkedAccountView]:
     """Views of the given accounts (list or SELECT of ids) in two queries, by address then provider."""
     details = account_details(session, account_ids)
     unpaid = unpaid_by_account(session, account_ids)
-    views = [_linked_view(item, unpaid.get(item.account.id, UnpaidSummary())) for item in details]
+    views = [_linked_view(item, unpaid.get(stored_id(item.account), UnpaidSummary())) for item in details]
     return sorted(views, key=lambda view: (natural_key(view.address), natural_key(view.provider_name), view.account_id))
 
 
@@ -234,7 +235,7 @@ def _address_form(
 
 def _require_same_premises(session: Session, account: PersonalAccount, house: House, flat: str) -> None:
     """Refuse unless the account's premises are in ``house`` and are ``flat`` (the field to fix is highlighted)."""
-    premises = session.get(Premises, account.premises_id)
+    premises = session.get_one(Premises, account.premises_id)
     if premises.house_id != house.id:
         raise AccountLinkError("house", MSG_ADDRESS_MISMATCH)
     if normalize_flat(premises.flat) != normalize_flat(flat):
@@ -267,7 +268,8 @@ def _link(session: Session, resident_id: int, accounts: list[PersonalAccount], *
     new = [account for account in accounts if account.id not in already]
     if not new:
         raise AccountLinkError(field, MSG_ALREADY_LINKED)
-    session.add_all(ResidentAccountLink(resident_id=resident_id, personal_account_id=account.id) for account in new)
+    session.add_all(ResidentAccountLink(resident_id=resident_id, personal_account_id=stored_id(account))
+                    for account in new)
     session.flush()
     return LinkOutcome(linked=_views(session, [account.id for account in new]), message=_linked_message(new))
 

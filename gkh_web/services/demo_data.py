@@ -47,7 +47,9 @@ from gkh_web.db.models import (
     Resident,
     ResidentAccountLink,
     ServiceLine,
-    premises_address,
+    flat_address,
+    house_address,
+    stored_id,
 )
 from gkh_web.domain.charges import charge_kopecks, check_service_line, document_total, line_to_pay
 from gkh_web.domain.dates import due_date, issue_date, shift_month
@@ -423,10 +425,7 @@ class DemoSummary:
 def demo_account_address(spec: DemoAccount) -> str:
     """Postal address of a demo account's flat, formatted like the stored rows."""
     house = next(house for house in DEMO_HOUSES if house.key == spec.house)
-    return premises_address(
-        House(region=DEMO_REGION, city=DEMO_CITY, street=house.street, house_number=house.house_number),
-        Premises(flat=spec.flat),
-    )
+    return flat_address(house_address(DEMO_REGION, house.street, house.house_number), spec.flat)
 
 
 def demo_account_requisites(spec: DemoAccount) -> str:
@@ -581,7 +580,7 @@ class _DemoBuilder:
         """The flat, created on first use (several accounts share one premises)."""
         key = (house_key, flat)
         if key not in self.premises:
-            premises = Premises(house_id=self.houses[house_key].id, flat=flat)
+            premises = Premises(house_id=stored_id(self.houses[house_key]), flat=flat)
             self._persist(premises)
             self.premises[key] = premises
         return self.premises[key]
@@ -608,14 +607,15 @@ class _DemoBuilder:
         """The personal account, its link to a resident, and its documents."""
         account = PersonalAccount(
             number=spec.number, els=normalize_els(spec.els), izhku=normalize_izhku(spec.izhku),
-            provider_id=self.providers[spec.provider].id, premises_id=self._premises_for(spec.house, spec.flat).id,
+            provider_id=stored_id(self.providers[spec.provider]),
+            premises_id=stored_id(self._premises_for(spec.house, spec.flat)),
             payer_name=spec.payer, total_area=spec.area, residents_count=spec.residents,
         )
         self._persist(account)
         self.accounts[spec.key] = account
         if spec.linked_to is not None:
             self.session.add(ResidentAccountLink(
-                resident_id=self.residents[spec.linked_to].id, personal_account_id=account.id,
+                resident_id=stored_id(self.residents[spec.linked_to]), personal_account_id=stored_id(account),
                 linked_at=self._moment(days_before=190),
             ))
         self._add_documents(spec, account)
@@ -697,7 +697,7 @@ class _DemoBuilder:
         return PaymentDocument(
             ipd=ipd_for(account.izhku, year, month),
             number=f"ПД-{year}-{month:02d}-{self.document_serial:06d}",
-            personal_account_id=account.id, period_year=year, period_month=month,
+            personal_account_id=stored_id(account), period_year=year, period_month=month,
             issue_date=issue_date(year, month), due_date=due_date(year, month),
             debt_or_advance_kopecks=debt - advance, penalties_kopecks=penalties, total_kopecks=total,
             paid_kopecks=_paid(plan, age, total), status="issued",

@@ -31,7 +31,7 @@ def try_acquire(session: Session, job: str, *, now: datetime, seconds: int, hold
     """
     holder = holder or this_process()
     expires_at = now + timedelta(seconds=seconds)
-    taken = session.execute(
+    taken = session.exec(
         sa.update(BackgroundLease)
         .where(col(BackgroundLease.name) == job)
         .where(sa.or_(col(BackgroundLease.expires_at) <= now, col(BackgroundLease.holder) == holder))

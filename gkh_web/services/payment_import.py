@@ -27,10 +27,17 @@ from typing import Annotated, Any, Literal, get_args
 
 import sqlalchemy as sa
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError
 from sqlmodel import Session, select
 
-from gkh_web.db.models import SERVICE_KINDS, PaymentDocument, PersonalAccount, ProviderOrganisation, ServiceLine
+from gkh_web.db.models import (
+    SERVICE_KINDS,
+    PaymentDocument,
+    PersonalAccount,
+    ProviderOrganisation,
+    ServiceLine,
+    stored_id,
+)
 from gkh_web.domain.charges import ChargeError, check_service_line, document_total
 from gkh_web.domain.dates import due_date, format_period, issue_date
 from gkh_web.domain.identifiers import (
@@ -215,7 +222,7 @@ def _kopecks_type_message(value: Any) -> str:
     return f"ожидается целое число копеек, {_describe(value)}"
 
 
-def _translate(error: dict) -> str:
+def _translate(error: ErrorDetails) -> str:
     """A pydantic error as a short Russian message for a provider's accountant."""
     kind, value, context = error["type"], error.get("input"), error.get("ctx") or {}
     field_name = next((part for part in reversed(error["loc"]) if isinstance(part, str)), "")
@@ -401,8 +408,9 @@ class _Checker:
             self.check_totals(path, document, lines)
         if len(self.problems) > before:
             return None
+        assert ipd is not None and account is not None and lines is not None, "each None came with its problem"
         row = PaymentDocument(
-            ipd=ipd, number=document.number, personal_account_id=account.id,
+            ipd=ipd, number=document.number, personal_account_id=stored_id(account),
             period_year=document.period.year, period_month=document.period.month,
             issue_date=issued, due_date=due, debt_or_advance_kopecks=document.debt_or_advance_kopecks,
             penalties_kopecks=document.penalties_kopecks, total_kopecks=document.total_kopecks,

@@ -67,6 +67,7 @@ from gkh_web.db.models import (
     ResidentAccountLink,
     ServiceLine,
     premises_address,
+    stored_id,
 )
 from gkh_web.domain.allocation import (
     STATUS_IN_PROGRESS,
@@ -319,7 +320,8 @@ def _payable_document(document: PaymentDocument, in_progress: bool) -> PayableDo
         total_kopecks=document.total_kopecks, paid_kopecks=document.paid_kopecks, in_progress=in_progress
     )
     return PayableDocument(
-        document_id=document.id, account_id=document.personal_account_id, ipd=document.ipd, number=document.number,
+        document_id=stored_id(document), account_id=document.personal_account_id, ipd=document.ipd,
+        number=document.number,
         period_text=format_period(document.period_year, document.period_month),
         due_date_text=format_date(document.due_date),
         total_kopecks=document.total_kopecks, total_text=format_rubles(document.total_kopecks),
@@ -368,19 +370,19 @@ def _build_page(
         return PaymentPage(accounts=[], empty_reason=EMPTY_NO_ACCOUNTS)
     if not documents:
         return PaymentPage(accounts=[], empty_reason=EMPTY_NO_DOCUMENTS)
-    in_progress = documents_with_payment_in_progress(session, [document.id for document in documents])
+    in_progress = documents_with_payment_in_progress(session, [stored_id(document) for document in documents])
     by_account: dict[int, list[PaymentDocument]] = {}
     for document in documents:
         by_account.setdefault(document.personal_account_id, []).append(document)
     accounts = []
     for item in details:
-        rows = sorted(by_account.get(item.account.id, []), key=_document_sort_key)
+        rows = sorted(by_account.get(stored_id(item.account), []), key=_document_sort_key)
         views = [_payable_document(document, document.id in in_progress) for document in rows]
         if not any(view.selectable or view.status == STATUS_IN_PROGRESS for view in views):
             continue
         due = sum(view.due_kopecks for view in views if view.selectable)
         accounts.append(PayableAccount(  # someone else's account: no ЕЛС or ИЖКУ sent to the browser
-            account_id=item.account.id, number=item.account.number, els="" if public else item.account.els,
+            account_id=stored_id(item.account), number=item.account.number, els="" if public else item.account.els,
             izhku="" if public else item.account.izhku, provider_name=item.provider.short_name,
             address=_address(item, public=public), recipient=_recipient(item.provider), documents=views,
             due_kopecks=due, due_text=format_rubles(due),
@@ -461,7 +463,7 @@ def document_services(
     lines_total = sum(line.to_pay_kopecks for line in lines)
     debt = document.debt_or_advance_kopecks
     return DocumentServices(
-        document_id=document.id, lines=[_service_line(line) for line in lines],
+        document_id=stored_id(document), lines=[_service_line(line) for line in lines],
         lines_total_kopecks=lines_total, lines_total_text=format_rubles(lines_total),
         debt_or_advance_kopecks=debt, debt_or_advance_label=LABEL_ADVANCE if debt < 0 else LABEL_DEBT,
         debt_or_advance_text=format_rubles(abs(debt)),
@@ -488,8 +490,8 @@ def _chosen_rows(
         col(ResidentAccountLink.personal_account_id) == PaymentDocument.personal_account_id,
         col(ResidentAccountLink.resident_id) == (resident_id if resident_id is not None else -1),
     )
-    rows = session.exec(
-        select(PaymentDocument, PersonalAccount, ProviderOrganisation, Premises, House, ResidentAccountLink.id)
+    rows = session.execute(  # SQLAlchemy's select: sqlmodel's is typed for at most four entities
+        sa.select(PaymentDocument, PersonalAccount, ProviderOrganisation, Premises, House, col(ResidentAccountLink.id))
         .join(PersonalAccount, col(PersonalAccount.id) == PaymentDocument.personal_account_id)
         .join(ProviderOrganisation, col(ProviderOrganisation.id) == PersonalAccount.provider_id)
         .join(Premises, col(Premises.id) == PersonalAccount.premises_id)
@@ -503,32 +505,34 @@ def _chosen_rows(
     }
 
 
+def _accessible(row: _ChosenRow, public_account_id: int | None) -> bool:
+    """On an account the resident linked, or on the other account being paid."""
+    return row.linked or (public_account_id is not None and row.document.personal_account_id == public_account_id)
+
+
 def _confirm_one(
     row: _ChosenRow | None, text: str, *, public_account_id: int | None, in_progress: set[int], cap: int,
     resident_mode: bool,
-) -> tuple[str, ConfirmedItem | None]:
-    """(error message, None) or ("", the confirmed item) for one chosen document."""
-    accessible = row is not None and (
-        row.linked or (public_account_id is not None and row.document.personal_account_id == public_account_id)
-    )
-    if not accessible:
-        return (MSG_DOCUMENT_NOT_ACCESSIBLE if resident_mode else MSG_DOCUMENT_NOT_IN_ACCOUNT), None
+) -> ConfirmedItem | str:
+    """The confirmed item for one chosen document, or the error message why it cannot be paid."""
+    if row is None or not _accessible(row, public_account_id):
+        return MSG_DOCUMENT_NOT_ACCESSIBLE if resident_mode else MSG_DOCUMENT_NOT_IN_ACCOUNT
     document = row.document
     if document.status != "issued":
-        return MSG_WITHDRAWN, None
+        return MSG_WITHDRAWN
     if document.id in in_progress:
-        return MSG_IN_PROGRESS, None
+        return MSG_IN_PROGRESS
     due = amount_due(document.total_kopecks, document.paid_kopecks)
     if due <= 0:
-        return MSG_ALREADY_PAID, None
+        return MSG_ALREADY_PAID
     check = check_document_amount(text, due_kopecks=due, cap_kopecks=cap)
     if check.kopecks is None:
-        return check.error, None
+        return check.error
     details = row.details
-    return "", ConfirmedItem(
-        account_id=details.account.id, account_number=details.account.number,
+    return ConfirmedItem(
+        account_id=stored_id(details.account), account_number=details.account.number,
         provider_name=details.provider.short_name, address=_address(details, public=not row.linked),
-        recipient=_recipient(details.provider), document_id=document.id, document_number=document.number,
+        recipient=_recipient(details.provider), document_id=stored_id(document), document_number=document.number,
         period_text=format_period(document.period_year, document.period_month),
         amount_kopecks=check.kopecks, amount_text=format_rubles(check.kopecks), note=check.note,
     )
@@ -571,15 +575,14 @@ def confirm_selection(
     problems: list[tuple[int, str]] = []
     items: list[ConfirmedItem] = []
     for document_id, text, problem in entries:
-        if not problem:
-            problem, item = _confirm_one(
-                rows.get(document_id), text, public_account_id=public_account_id, in_progress=in_progress,
-                cap=cap, resident_mode=resident_id is not None,
-            )
-        if problem:
-            problems.append((document_id, problem))
+        outcome = problem or _confirm_one(
+            rows.get(document_id), text, public_account_id=public_account_id, in_progress=in_progress,
+            cap=cap, resident_mode=resident_id is not None,
+        )
+        if isinstance(outcome, str):
+            problems.append((document_id, outcome))
         else:
-            items.append(item)
+            items.append(outcome)
     if problems:
         raise SelectionError(problems)
     total = sum(item.amount_kopecks for item in items)

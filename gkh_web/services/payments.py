@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -50,6 +50,8 @@ from gkh_web.db.models import (
     PersonalAccount,
     ProviderOrganisation,
     as_utc,
+    stored_id,
+    stored_key,
     utc_now,
 )
 from gkh_web.domain import payment_states as ps
@@ -122,7 +124,7 @@ class PaymentRecord:
 
 def _record(payment: Payment) -> PaymentRecord:
     return PaymentRecord(
-        id=payment.id, public_id=payment.public_id, number=payment.number, resident_id=payment.resident_id,
+        id=stored_id(payment), public_id=payment.public_id, number=payment.number, resident_id=payment.resident_id,
         status=payment.status, amount_kopecks=payment.amount_kopecks, idempotency_key=payment.idempotency_key,
         gateway=payment.gateway, gateway_payment_id=payment.gateway_payment_id,
         confirmation_url=payment.confirmation_url, method=payment.method, failure_reason=payment.failure_reason,
@@ -176,13 +178,14 @@ def create_payment(
     try:
         session.add(payment)
         session.flush()
+        payment_id = stored_id(payment)
         for item in sorted(selection.items, key=lambda item: item.document_id):  # a fixed lock order
             session.add(PaymentItem(
-                payment_id=payment.id, payment_document_id=item.document_id, personal_account_id=item.account_id,
+                payment_id=payment_id, payment_document_id=item.document_id, personal_account_id=item.account_id,
                 amount_kopecks=item.amount_kopecks, open=1,
             ))
         session.flush()
-        _event(session, payment.id, None, ps.CREATED, "app", {"items": len(selection.items)}, moment)
+        _event(session, payment_id, None, ps.CREATED, "app", {"items": len(selection.items)}, moment)
         session.commit()
     except sa.exc.IntegrityError as error:
         session.rollback()
@@ -248,8 +251,8 @@ def transition(
             values["failure_reason"] = failure_reason[:64]
         if correction:
             values["needs_review"] = True
-        moved = session.execute(
-            sa.update(Payment).where(Payment.id == payment_id, Payment.status == current).values(**values)
+        moved = session.exec(
+            sa.update(Payment).where(col(Payment.id) == payment_id, col(Payment.status) == current).values(**values)
         ).rowcount
         if moved != 1:
             continue  # someone else moved it in between: read again and decide again
@@ -262,7 +265,7 @@ def transition(
             event_detail.setdefault("reason", failure_reason)
         _event(session, payment_id, current, to_status, source, event_detail, moment)
         if ps.is_final(to_status):
-            session.execute(sa.update(PaymentItem).where(PaymentItem.payment_id == payment_id).values(open=None))
+            session.execute(sa.update(PaymentItem).where(col(PaymentItem.payment_id) == payment_id).values(open=None))
         if to_status == ps.SUCCEEDED:
             _settle(session, payment_id)
         session.flush()
@@ -296,8 +299,8 @@ def _settle(session: Session, payment_id: int) -> None:
     ).all()
     for item in items:
         session.execute(
-            sa.update(PaymentDocument).where(PaymentDocument.id == item.payment_document_id)
-            .values(paid_kopecks=PaymentDocument.paid_kopecks + item.amount_kopecks)
+            sa.update(PaymentDocument).where(col(PaymentDocument.id) == item.payment_document_id)
+            .values(paid_kopecks=col(PaymentDocument.paid_kopecks) + item.amount_kopecks)
         )
 
 
@@ -305,8 +308,17 @@ def _review(session: Session, payment: Payment, source: str, note: str, moment: 
     """Flag a contradiction for a human and log it as an event without a status change."""
     payment.needs_review = True
     payment.updated_at = moment
-    _event(session, payment.id, payment.status, payment.status, source, {"review": note}, moment)
+    _event(session, stored_id(payment), payment.status, payment.status, source, {"review": note}, moment)
     session.flush()
+
+
+class _GatewayDetails(TypedDict):
+    """What the gateway tells about a payment besides its status, passed on to ``transition``."""
+
+    gateway_payment_id: str | None
+    confirmation_url: str | None
+    card_brand: str | None
+    card_last4: str | None
 
 
 def apply_gateway_payment(
@@ -330,8 +342,8 @@ def apply_gateway_payment(
         _review(session, payment, source, f"gateway amount {gp.amount_kopecks} != {payment.amount_kopecks}", moment)
         return False
     target = ps.status_from_gateway(gp.status, gp.cancellation_reason)
-    details = {"gateway_payment_id": gp.id, "confirmation_url": gp.confirmation_url, "card_brand": gp.card_brand,
-               "card_last4": gp.last4}
+    details = _GatewayDetails(gateway_payment_id=gp.id, confirmation_url=gp.confirmation_url,
+                              card_brand=gp.card_brand, card_last4=gp.last4)
     if target == ps.SUCCEEDED and gp.test and get_settings().is_production and payment.status != ps.SUCCEEDED:
         return _refuse_test_success(session, payment, source, moment, details)
     if target != payment.status and not ps.can_transition(payment.status, target):
@@ -348,7 +360,7 @@ TEST_PAYMENT_NOTE = "test payment in production: not applied"
 
 
 def _refuse_test_success(
-    session: Session, payment: Payment, source: str, moment: datetime, details: Mapping[str, Any],
+    session: Session, payment: Payment, source: str, moment: datetime, details: _GatewayDetails,
 ) -> bool:
     """A test shop's «succeeded» reached production: no real money moved, so no document is paid.
 
@@ -357,12 +369,13 @@ def _refuse_test_success(
     it, which releases its documents for a real payment; from a final failure
     (no edge but the correction to SUCCEEDED) it stays where it is.
     """
-    if not _noted(session, payment.id, TEST_PAYMENT_NOTE):
+    payment_id = stored_id(payment)
+    if not _noted(session, payment_id, TEST_PAYMENT_NOTE):
         log.error("payment %s: the gateway reports a TEST payment as succeeded in production", payment.id)
         _review(session, payment, source, TEST_PAYMENT_NOTE, moment)
     if not ps.can_transition(payment.status, ps.FAILED):
         return False
-    return transition(session, payment.id, ps.FAILED, source=source, now=moment,
+    return transition(session, payment_id, ps.FAILED, source=source, now=moment,
                       failure_reason=ps.TEST_PAYMENT_REASON, detail={"gateway_status": "succeeded", "test": True},
                       **details)
 
@@ -493,10 +506,12 @@ async def cancel_waiting_payments(
     payment succeeds as usual (success is never downgraded). Returns how many moved.
     """
     with session_factory() as session:
-        waiting = [(payment.id, payment.gateway_payment_id, payment.idempotency_key) for payment in session.exec(
+        rows = session.exec(
             select(Payment).where(Payment.resident_id == resident_id, Payment.status == ps.AWAITING_CUSTOMER,
                                   col(Payment.gateway_payment_id).is_not(None))
-        ).all()]
+        ).all()
+        waiting = [(stored_id(payment), payment.gateway_payment_id, payment.idempotency_key)
+                   for payment in rows if payment.gateway_payment_id is not None]
     moved = 0
     for payment_id, gateway_payment_id, key in waiting:
         moved += await _cancel_at_gateway(payment_id, gateway_payment_id, key, gateway, session_factory)
@@ -520,7 +535,9 @@ class _Hint:
 def _hint(body: object) -> _Hint | None:
     """``object.id`` (and ``object.metadata.payment_id``) of a notification; None if it names no payment."""
     payload = body.get("object") if isinstance(body, Mapping) else None
-    gateway_payment_id = payload.get("id") if isinstance(payload, Mapping) else None
+    if not isinstance(payload, Mapping):
+        return None
+    gateway_payment_id = payload.get("id")
     if not isinstance(gateway_payment_id, str) or not _GATEWAY_ID.match(gateway_payment_id):
         return None
     metadata = payload.get("metadata")
@@ -537,12 +554,12 @@ def _find_hinted(session: Session, hint: _Hint) -> tuple[int, str, bool] | None:
     """
     payment = session.exec(select(Payment).where(Payment.gateway_payment_id == hint.gateway_payment_id)).first()
     if payment is not None:
-        return payment.id, payment.public_id, False
+        return stored_id(payment), payment.public_id, False
     if hint.public_id is None:
         return None
     payment = session.exec(select(Payment).where(
         Payment.public_id == hint.public_id, col(Payment.gateway_payment_id).is_(None))).first()
-    return (payment.id, payment.public_id, True) if payment is not None else None
+    return (stored_id(payment), payment.public_id, True) if payment is not None else None
 
 
 def _looked_up(session_factory: SessionFactory, hint: _Hint) -> tuple[int, str, bool] | None:
@@ -636,12 +653,12 @@ async def reconcile(
             select(Payment.id).where(Payment.status == ps.CREATED, col(Payment.created_at) <= deadline)
         ).all()
         for payment_id in abandoned:
-            if transition(session, payment_id, ps.EXPIRED, source="reconciler", now=now,
+            if transition(session, stored_key(payment_id), ps.EXPIRED, source="reconciler", now=now,
                           failure_reason="expired_on_confirmation", detail={"note": "never sent"}):
                 report.expired += 1
         session.commit()
         pending = [
-            (payment.id, payment.gateway_payment_id, payment.idempotency_key, payment.amount_kopecks,
+            (stored_id(payment), payment.gateway_payment_id, payment.idempotency_key, payment.amount_kopecks,
              payment.description, payment.return_url or "", payment.method, _metadata(payment),
              as_utc(payment.created_at) <= deadline)
             for payment in session.exec(
@@ -757,7 +774,7 @@ def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50)
             in_progress=not ps.is_final(payment.status),
             card_text=f"{payment.card_brand or 'Карта'} •••• {payment.card_last4}" if payment.card_last4 else "",
             method_text=_method_text(payment),
-            items=items.get(payment.id, []),
+            items=items.get(stored_id(payment), []),
             continue_url=(gateway_pages.browser_address(payment.confirmation_url) or "")
             if payment.status == ps.AWAITING_CUSTOMER else "",
         )
@@ -786,7 +803,7 @@ async def refresh_from_gateway(
         payment = session.exec(select(Payment).where(Payment.public_id == public_id)).first()
         if payment is None or ps.is_final(payment.status) or not payment.gateway_payment_id:
             return
-        payment_id, gateway_payment_id = payment.id, payment.gateway_payment_id
+        payment_id, gateway_payment_id = stored_id(payment), payment.gateway_payment_id
     try:
         gp = await gateway.get(gateway_payment_id)
     except (GatewayUnavailable, GatewayRejected) as error:

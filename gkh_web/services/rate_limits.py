@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col
 
 from gkh_web.db.engine import session_scope
 from gkh_web.db.models import RateLimitCounter
@@ -116,13 +117,13 @@ def _database_hit(key_hash: str, window_start: int, expires_at: int, now: int) -
     with session_scope() as session:
         dialect = session.get_bind().dialect.name
         insert = (postgresql if dialect == "postgresql" else sqlite).insert(RateLimitCounter)
-        table = RateLimitCounter.__table__
         statement = insert.values(key_hash=key_hash, window_start=window_start, count=1, expires_at=expires_at)
         statement = statement.on_conflict_do_update(
-            index_elements=[table.c.key_hash, table.c.window_start], set_={"count": table.c.count + 1},
-        ).returning(table.c.count)
+            index_elements=[col(RateLimitCounter.key_hash), col(RateLimitCounter.window_start)],
+            set_={"count": col(RateLimitCounter.count) + 1},
+        ).returning(col(RateLimitCounter.count))
         count = session.execute(statement).scalar_one()
-        session.execute(sa.delete(RateLimitCounter).where(RateLimitCounter.expires_at < now))
+        session.execute(sa.delete(RateLimitCounter).where(col(RateLimitCounter.expires_at) < now))
         session.commit()
         return count
 

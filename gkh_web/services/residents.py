@@ -17,9 +17,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from gkh_web.db.models import SESSION_END_REASONS, Resident, ResidentSession, as_utc, utc_now
+from gkh_web.db.models import SESSION_END_REASONS, Resident, ResidentSession, as_utc, stored_id, utc_now
 from gkh_web.domain.contacts import ContactError, format_phone
 from gkh_web.domain.identifiers import format_snils
 from gkh_web.services.agreement import ResidentNotFound, needs_agreement
@@ -70,7 +70,7 @@ def sign_in_resident(
     resident = _resident_from_claims(session, claims)
     token = secrets.token_urlsafe(32)
     session.add(ResidentSession(
-        token_hash=_token_digest(token), resident_id=resident.id, created_at=now, last_seen_at=now,
+        token_hash=_token_digest(token), resident_id=stored_id(resident), created_at=now, last_seen_at=now,
     ))
     session.flush()
     return token
@@ -141,7 +141,7 @@ def end_all_sessions(session: Session, reason: str = "revoked", *, now: datetime
     """End every live session (an operator's «everyone out»); returns how many were ended."""
     if reason not in SESSION_END_REASONS:
         raise ValueError(f"unknown end reason {reason!r}")
-    rows = session.exec(select(ResidentSession).where(ResidentSession.ended_at.is_(None))).all()
+    rows = session.exec(select(ResidentSession).where(col(ResidentSession.ended_at).is_(None))).all()
     moment = _utc(now)
     for row in rows:
         _end(row, reason, moment)
