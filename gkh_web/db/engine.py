@@ -105,6 +105,8 @@ def create_database_if_missing(url: str) -> bool:
     if parsed.get_backend_name() == "sqlite":
         return False
     name = parsed.database
+    if not name:
+        raise ValueError(f"{parsed.render_as_string(hide_password=True)} names no database to create")
     admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:

@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
+from typing import TypeGuard
 
 from sqlmodel import Session, select
 
@@ -146,8 +147,8 @@ def _dummy_password_hash() -> str:
     return hash_password(secrets.token_urlsafe(32))
 
 
-def _password_matches(user: EsiaUser | None, password: str) -> bool:
-    """Always one argon2 verification, whether or not the user exists."""
+def _password_matches(user: EsiaUser | None, password: str) -> TypeGuard[EsiaUser]:
+    """Always one argon2 verification, whether or not the user exists; True only for an existing user."""
     if len(password) > MAX_PASSWORD_LENGTH:
         return False
     stored = user.password_hash if user is not None else _dummy_password_hash()

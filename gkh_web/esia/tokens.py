@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from gkh_web.db.esia_models import EsiaAccessToken, EsiaAuthorizationCode, EsiaUser
 from gkh_web.db.models import as_utc
@@ -82,7 +82,7 @@ def exchange_code(
         raise InvalidGrant
     claimed = session.exec(
         sa.update(EsiaAuthorizationCode)
-        .where(EsiaAuthorizationCode.id == row.id, EsiaAuthorizationCode.used_at.is_(None))
+        .where(col(EsiaAuthorizationCode.id) == row.id, col(EsiaAuthorizationCode.used_at).is_(None))
         .values(used_at=now)
     )
     if claimed.rowcount != 1:
@@ -123,5 +123,5 @@ def user_for_access_token(session: Session, token: str, now: datetime) -> EsiaUs
 def _purge_expired(session: Session, now: datetime) -> None:
     """Keep the tables small: drop codes and tokens that stopped working a day ago."""
     cutoff = now - PURGE_AFTER
-    session.exec(sa.delete(EsiaAuthorizationCode).where(EsiaAuthorizationCode.expires_at < cutoff))
-    session.exec(sa.delete(EsiaAccessToken).where(EsiaAccessToken.expires_at < cutoff))
+    session.exec(sa.delete(EsiaAuthorizationCode).where(col(EsiaAuthorizationCode.expires_at) < cutoff))
+    session.exec(sa.delete(EsiaAccessToken).where(col(EsiaAccessToken.expires_at) < cutoff))

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from gkh_web.db.esia_models import EsiaUser
 from gkh_web.domain.contacts import ContactError, format_phone, normalize_email, normalize_phone
@@ -107,7 +107,7 @@ def add_esia_user(session: Session, new: NewEsiaUser) -> EsiaUser:
     ):
         if _taken(session, column, value):
             problems.append(taken_message)
-    if problems:
+    if problems or snils is None or phone is None or email is None:  # None comes with its problem listed
         raise EsiaUserInvalid(problems)
     user = EsiaUser(
         subject_id=str(uuid.uuid4()), last_name=new.last_name.strip(), first_name=new.first_name.strip(),
@@ -121,7 +121,7 @@ def add_esia_user(session: Session, new: NewEsiaUser) -> EsiaUser:
 
 def list_esia_users(session: Session) -> list[EsiaUserListing]:
     """All accounts, by surname, without password hashes."""
-    users = session.exec(select(EsiaUser).order_by(EsiaUser.last_name, EsiaUser.first_name, EsiaUser.id))
+    users = session.exec(select(EsiaUser).order_by(col(EsiaUser.last_name), col(EsiaUser.first_name), col(EsiaUser.id)))
     return [
         EsiaUserListing(
             subject_id=user.subject_id,

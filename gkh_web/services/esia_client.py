@@ -14,7 +14,7 @@ import asyncio
 import logging
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -174,6 +174,14 @@ def _json_object(response: httpx.Response, what: str) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise _unavailable(f"{what} endpoint answered JSON that is not an object")
     return body
+
+
+@overload
+def _text(payload: dict[str, Any], name: str, *, required: Literal[True], max_length: int = ...) -> str: ...
+
+
+@overload
+def _text(payload: dict[str, Any], name: str, *, required: Literal[False], max_length: int = ...) -> str | None: ...
 
 
 def _text(payload: dict[str, Any], name: str, *, required: bool, max_length: int = NAME_MAX_LENGTH) -> str | None:
