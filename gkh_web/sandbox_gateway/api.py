@@ -125,7 +125,8 @@ def _requested_method(data: dict[str, Any]) -> str | None:
     method_data = data.get("payment_method_data")
     if method_data is None:
         return None
-    method = METHODS.get(method_data.get("type")) if isinstance(method_data, dict) else None
+    kind = method_data.get("type") if isinstance(method_data, dict) else None
+    method = METHODS.get(kind) if isinstance(kind, str) else None
     if method is None:
         raise ApiError(400, "invalid_request", "payment_method_data.type must be bank_card or wallet",
                        "payment_method_data.type")
@@ -151,6 +152,7 @@ async def _idempotent(request: Request, data: dict[str, Any], action) -> JSONRes
     state = await run_in_threadpool(store.claim_key, key, _request_hash(request, data),
                                     settings.idempotence_ttl_seconds)
     if state.kind == "replay":
+        assert state.status_code is not None, "a replayed answer is stored with its status code"
         return JSONResponse(state.response, status_code=state.status_code, headers={"Idempotent-Replayed": "true"})
     if state.kind == "conflict":
         raise ApiError(400, "invalid_request", "Idempotence key duplicated", "Idempotence-Key")

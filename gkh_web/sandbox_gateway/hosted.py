@@ -167,6 +167,7 @@ async def pay_by_card(request: Request, token: str) -> Response:
         error, digits, scenario = MSG_FORM_TOO_LARGE, "", None
     if error:
         return HTMLResponse(pages.card_page(row, token, error=error), status_code=422)
+    assert scenario is not None, "_card_error names the scenario whenever it finds no error"
     card = {"method_type": "bank_card", "card_brand": card_brand(digits), "card_last4": digits[-4:],
             "scenario": scenario.name}
     del digits

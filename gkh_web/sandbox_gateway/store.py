@@ -84,7 +84,9 @@ def create_payment(values: dict[str, Any], page_ttl_seconds: int) -> tuple[sa.Ro
                page_token_hash=token_hash(token), page_expires_at=now + page_ttl_seconds, page_state="open")
     with get_engine().begin() as conn:
         conn.execute(payments.insert().values(**row))
-    return get_payment(row["id"]), token
+    created = get_payment(row["id"])
+    assert created is not None, "inserted just above"
+    return created, token
 
 
 def get_payment(payment_id: str) -> sa.Row | None:
@@ -155,7 +157,9 @@ def new_delivery(payment_id: str, event: str) -> int:
     with get_engine().begin() as conn:
         result = conn.execute(webhook_deliveries.insert().values(
             payment_id=payment_id, event=event, attempts=0, created_at=time.time()))
-        return result.inserted_primary_key[0]
+        key = result.inserted_primary_key
+        assert key is not None, "an INSERT of one row has its primary key"
+        return key[0]
 
 
 def record_attempt(delivery_id: int, status_code: int | None, error: str | None) -> None:

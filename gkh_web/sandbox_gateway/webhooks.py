@@ -52,7 +52,7 @@ def notification_body(payment_id: str) -> tuple[str, bytes] | None:
     """The event name and JSON body for the payment's current status (None if not notifiable)."""
     row = store.get_payment(payment_id)
     event = EVENTS.get(row.status) if row else None
-    if event is None:
+    if row is None or event is None:
         return None
     body = {"type": "notification", "event": event, "object": payment_object(row)}
     return event, json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -60,9 +60,10 @@ def notification_body(payment_id: str) -> tuple[str, bytes] | None:
 
 def schedule(payment_id: str, copies: int) -> None:
     """Send ``copies`` notifications in the background (0 for the «no webhook» card)."""
-    if copies <= 0 or not get_sandbox_settings().webhook_url:
+    url = get_sandbox_settings().webhook_url
+    if copies <= 0 or not url:
         return
-    task = asyncio.get_running_loop().create_task(_send_copies(payment_id, copies))
+    task = asyncio.get_running_loop().create_task(_send_copies(payment_id, copies, url))
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
 
@@ -73,18 +74,18 @@ async def wait_for_deliveries() -> None:
         await asyncio.gather(*list(_tasks), return_exceptions=True)
 
 
-async def _send_copies(payment_id: str, copies: int) -> None:
+async def _send_copies(payment_id: str, copies: int, url: str) -> None:
     try:
         prepared = await run_in_threadpool(notification_body, payment_id)
         if prepared is None:
             return
         for _ in range(copies):
-            await _deliver(payment_id, *prepared)
+            await _deliver(payment_id, url, *prepared)
     except Exception:
         log.exception("sandbox webhook for %s failed", payment_id)
 
 
-async def _deliver(payment_id: str, event: str, body: bytes) -> None:
+async def _deliver(payment_id: str, url: str, event: str, body: bytes) -> None:
     """Up to N attempts with a pause between; each attempt is signed afresh with the webhook key."""
     settings = get_sandbox_settings()
     delivery_id = await run_in_threadpool(store.new_delivery, payment_id, event)
@@ -93,7 +94,7 @@ async def _deliver(payment_id: str, event: str, body: bytes) -> None:
         for attempt in range(settings.webhook_attempts):
             if attempt:
                 await asyncio.sleep(settings.webhook_backoff_seconds * attempt)
-            status, error = await _post(client, settings.webhook_url, body, settings.webhook_secret)
+            status, error = await _post(client, url, body, settings.webhook_secret)
             await run_in_threadpool(store.record_attempt, delivery_id, status, error)
             if status is not None and 200 <= status < 300:
                 return
