@@ -9,7 +9,7 @@ kopecks, which fits the app's integer money.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from gkh_web.domain.dates import format_period_numeric
@@ -97,7 +97,7 @@ def _clean(value: str | None) -> str:
     return _CONTROL_CHARS_RE.sub(" ", value or "").strip()
 
 
-def _present(pairs: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+def _present(pairs: Sequence[tuple[str, str | None]]) -> list[tuple[str, str]]:
     """Keep only the pairs whose cleaned value is not empty."""
     cleaned = [(key, _clean(value)) for key, value in pairs]
     return [(key, value) for key, value in cleaned if value]
@@ -146,7 +146,7 @@ def _payment_fields(
     )
     _require(bool(_clean(pers_acc)), "Укажите номер лицевого счёта плательщика")
     _require(_is_digits(tech_code, 2), "Технический код — 2 цифры, например 02")
-    fields = [("PayeeINN", inn), ("KPP", kpp), ("Sum", _sum_text(sum_kopecks))]
+    fields: list[tuple[str, str | None]] = [("PayeeINN", inn), ("KPP", kpp), ("Sum", _sum_text(sum_kopecks))]
     fields += [("Purpose", purpose_text), ("PersAcc", pers_acc), ("PaymPeriod", paym_period)]
     return _present([*fields, ("TechCode", tech_code)])
 

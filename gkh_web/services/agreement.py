@@ -31,7 +31,9 @@ class ResidentNotFound(LookupError):
 def _parsed_text() -> tuple[str, tuple[tuple[str, str], ...]]:
     """(title, sections) read once from the package file."""
     text = resources.files(__package__).joinpath(AGREEMENT_FILE).read_text(encoding="utf-8")
-    title, sections, heading, lines = "", [], None, []
+    title, heading = "", None
+    sections: list[tuple[str, str]] = []
+    lines: list[str] = []
     for line in text.splitlines():
         if line.startswith("## "):
             if heading is not None:

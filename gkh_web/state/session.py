@@ -29,6 +29,7 @@ from typing import Any
 
 import reflex as rx
 from reflex.middleware import Middleware
+from reflex.state import BaseState
 
 from gkh_web.db.engine import session_scope
 from gkh_web.domain import pkce
@@ -62,9 +63,10 @@ def _switch_token_script(new_token: str, route: str) -> str:
             f" window.location.replace({json.dumps(route)});")
 
 
-def app_state_classes() -> list[type[rx.State]]:
+def app_state_classes() -> list[type[BaseState]]:
     """Every state of this app (not Reflex's own), found by walking the tree from the root."""
-    found, stack = [], list(rx.State.get_substates())
+    found: list[type[BaseState]] = []
+    stack = list(rx.State.get_substates())
     while stack:
         cls = stack.pop()
         stack.extend(cls.get_substates())
