@@ -9,6 +9,7 @@ import reflex as rx
 from gkh_web.domain.contacts import ContactError
 from gkh_web.services import agreement, residents
 from gkh_web.state.db import in_transaction
+from gkh_web.state.event import event
 from gkh_web.state.session import CABINET_ROUTE, SessionState
 
 
@@ -30,7 +31,7 @@ class AgreementState(rx.State):
     sections: list[AgreementSection] = []
     _shown_to: int = 0
 
-    @rx.event
+    @event
     async def open_page(self):
         session_state = await self.get_state(SessionState)
         refused, resident_id = await session_state.page_access(agreement_page=True)
@@ -48,11 +49,11 @@ class AgreementState(rx.State):
         self.agreement_version = agreement.AGREEMENT_VERSION
         self.sections = [AgreementSection(title, text) for title, text in agreement.agreement_sections()]
 
-    @rx.event
+    @event
     def set_accepted(self, value: bool):
         self.accepted = bool(value)
 
-    @rx.event
+    @event
     async def proceed(self, form_data: dict):
         """«Продолжить»: store the e-mail and the acceptance in one transaction."""
         self.email = str(form_data.get("email", self.email))

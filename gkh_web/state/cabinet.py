@@ -8,6 +8,7 @@ from gkh_web.domain.money import format_rubles
 from gkh_web.services import accounts
 from gkh_web.services.accounts import LinkedAccountView
 from gkh_web.state.db import in_transaction
+from gkh_web.state.event import event
 from gkh_web.state.session import SessionState
 
 
@@ -23,7 +24,7 @@ class CabinetState(rx.State):
     def has_accounts(self) -> bool:
         return len(self.accounts) > 0
 
-    @rx.event
+    @event
     async def open_page(self):
         session_state = await self.get_state(SessionState)
         refused, resident_id = await session_state.page_access()
@@ -51,7 +52,7 @@ class CabinetState(rx.State):
         self.total_due_text = format_rubles(sum(view.amount_due_kopecks for view in views))
         self.loaded = True
 
-    @rx.event
+    @event
     def ask_unlink(self, account_id: int):
         """Ask before unlinking; the label is only for the question, the server re-checks on confirm."""
         chosen = next((view for view in self.accounts if view.account_id == account_id), None)
@@ -60,11 +61,11 @@ class CabinetState(rx.State):
         self.unlink_account_id = chosen.account_id
         self.unlink_label = f"№ {chosen.number} · {chosen.provider_name} · {chosen.address}"
 
-    @rx.event
+    @event
     def cancel_unlink(self):
         self.unlink_account_id = 0
 
-    @rx.event
+    @event
     async def confirm_unlink(self):
         account_id, self.unlink_account_id = self.unlink_account_id, 0
         resident_id = await (await self.get_state(SessionState)).current_resident_id()

@@ -20,6 +20,7 @@ from gkh_web.domain.masks import mask_phone, mask_snils, snils_digits
 from gkh_web.esia import provider
 from gkh_web.services.demo_data import DEMO_LOGINS
 from gkh_web.settings import get_settings
+from gkh_web.state.event import event
 
 MSG_BAD_REQUEST = (
     "Запрос на вход неверен или устарел. Вернитесь в ГИС ЖКХ и нажмите «Войти через Госуслуги» ещё раз"
@@ -62,7 +63,7 @@ class EsiaLoginState(rx.State):
     _code_challenge: str = ""
     _challenge_method: str = ""
 
-    @rx.event
+    @event
     async def open_page(self):
         """Read and check the relying party's request; a bad one is refused before any typing.
 
@@ -93,35 +94,35 @@ class EsiaLoginState(rx.State):
             return False
         return True
 
-    @rx.event
+    @event
     def set_mode(self, mode: str | list[str]):
         if mode in (MODE_PHONE_EMAIL, MODE_SNILS):
             self.mode = mode
             self.form_error = self.login_error = self.password_error = ""
 
-    @rx.event
+    @event
     def set_login(self, value: str):
         self.login = mask_phone(value)
         self.login_error = ""
 
-    @rx.event
+    @event
     def set_snils(self, value: str):
         self.snils = mask_snils(value)
         # While typing only a complete number is checked (its checksum); the rest waits for «Войти».
         self.snils_error = self._typed_snils_problem(self.snils) if len(snils_digits(self.snils)) == 11 else ""
 
-    @rx.event
+    @event
     def toggle_password(self):
         self.show_password = not self.show_password
 
-    @rx.event
+    @event
     def use_demo_login(self, login: str):
         """Kiosk demo: tap a demo person to put their login in the field."""
         self.mode = MODE_PHONE_EMAIL
         self.login = mask_phone(login)
         self.login_error = self.form_error = ""
 
-    @rx.event
+    @event
     async def submit(self, form_data: dict):
         if self.request_error:
             return

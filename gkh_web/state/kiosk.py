@@ -2,17 +2,18 @@
 
 import reflex as rx
 
+from gkh_web.state.event import event
 from gkh_web.state.session import SessionState
 
 
 class KioskState(rx.State):
     prompt_open: bool = False
 
-    @rx.event
+    @event
     def ask_if_still_here(self):
         self.prompt_open = True
 
-    @rx.event
+    @event
     def confirm_still_here(self):
         self.prompt_open = False
         return SessionState.still_here

@@ -9,6 +9,7 @@ from gkh_web.services import accounts
 from gkh_web.services.accounts import HouseChoice, ProviderChoice
 from gkh_web.state.cabinet import CabinetState
 from gkh_web.state.db import in_transaction
+from gkh_web.state.event import event
 from gkh_web.state.limits import lookup_subjects, refusal
 from gkh_web.state.session import SessionState
 
@@ -32,7 +33,7 @@ class LinkAccountState(rx.State):
     identifier: str = ""
     errors: dict[str, str] = {}
 
-    @rx.event
+    @event
     async def open_dialog(self):
         self._reset_form()
         self.regions = await in_transaction(accounts.regions)
@@ -46,17 +47,17 @@ class LinkAccountState(rx.State):
         self.house_id, self.provider_id = 0, ""
         self.errors = {}
 
-    @rx.event
+    @event
     def set_dialog_open(self, value: bool):
         self.dialog_open = bool(value)
 
-    @rx.event
+    @event
     def set_method(self, value: str | list[str]):
         if value in (BY_ADDRESS, BY_IDENTIFIER):
             self.method = value
             self.errors = {}
 
-    @rx.event
+    @event
     def set_region(self, value: str):
         """Only a region from the list: anything else sent over the websocket is refused at the field."""
         self.region = value if value in self.regions else ""
@@ -67,7 +68,7 @@ class LinkAccountState(rx.State):
         else:
             self.errors = {**self.errors, "region": "Выберите регион из списка"}
 
-    @rx.event
+    @event
     async def set_house_query(self, value: str):
         """Suggestions from the houses the system knows, as the resident types."""
         self.house_query = value
@@ -81,7 +82,7 @@ class LinkAccountState(rx.State):
             lambda session: accounts.house_suggestions(session, region=region, query=query)
         )
 
-    @rx.event
+    @event
     async def choose_house(self, house_id: int):
         chosen = next((house for house in self.houses if house.house_id == house_id), None)
         if chosen is None:
@@ -92,7 +93,7 @@ class LinkAccountState(rx.State):
         self.provider_id = str(self.providers[0].provider_id) if len(self.providers) == 1 else ""
         self._clear_error("house")
 
-    @rx.event
+    @event
     def set_provider(self, value: str):
         self.provider_id = value
         self._clear_error("provider")
@@ -101,7 +102,7 @@ class LinkAccountState(rx.State):
         if field in self.errors:
             self.errors = {key: text for key, text in self.errors.items() if key != field}
 
-    @rx.event
+    @event
     async def submit(self, form_data: dict):
         # What the form holds now: a debounced keystroke may not have reached the state yet.
         self.flat = str(form_data.get("flat", self.flat))

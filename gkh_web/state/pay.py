@@ -42,6 +42,7 @@ from gkh_web.services.payment_page import (
 )
 from gkh_web.settings import get_settings
 from gkh_web.state.db import in_transaction
+from gkh_web.state.event import event
 from gkh_web.state.gateway import current_gateway
 from gkh_web.state.limits import refusal
 from gkh_web.state.pay_other import PayOtherState
@@ -152,19 +153,19 @@ class PaySelectionState(rx.State):
         figures = selection_figures(self.choices(), self._account_selected)
         (await self.get_state(PayFiguresState)).show(figures)
 
-    @rx.event
+    @event
     async def toggle_document(self, document_id: int, checked: bool):
         if document_id in self._selected:
             self._selected[document_id] = bool(checked)
             await self._recount()
 
-    @rx.event
+    @event
     async def toggle_account(self, account_id: int, checked: bool):
         if account_id in self._account_selected:
             self._account_selected[account_id] = bool(checked)
             await self._recount()
 
-    @rx.event
+    @event
     async def set_amount(self, document_id: int, text: str):
         if document_id not in self._due:
             return
@@ -206,7 +207,7 @@ class PayPageState(rx.State):
     _payment_id: int = 0
     _payment_public_id: str = ""
 
-    @rx.event
+    @event
     async def open_page(self):
         session_state = await self.get_state(SessionState)
         refused, resident_id = await session_state.page_access()
@@ -250,7 +251,7 @@ class PayPageState(rx.State):
         self.rows_version += 1
         self.loaded = True
 
-    @rx.event
+    @event
     async def toggle_services(self, document_id: int):
         """The icon next to a document number: its services, read from the database on first open."""
         if self.public_mode:
@@ -270,7 +271,7 @@ class PayPageState(rx.State):
             self.services = {**self.services, key: found}
         self.shown_services = {**self.shown_services, key: True}
 
-    @rx.event
+    @event
     async def proceed(self):
         """«Далее»: the server re-checks everything and shows «Подтверждение оплаты»."""
         if await (await self.get_state(SessionState)).current_resident_id() != self._resident_id:
@@ -289,24 +290,24 @@ class PayPageState(rx.State):
         self.confirm_error, self.step = "", STEP_CONFIRM
         return rx.call_script("window.scrollTo(0, 0)")
 
-    @rx.event
+    @event
     def back(self):
         """«Назад»: the selection is exactly as it was (the selection view stayed mounted)."""
         self.step = STEP_SELECT
         self._payment_id = 0
 
-    @rx.event
+    @event
     def choose_method(self):
         """«Оплатить» on the confirmation: the page «Выбор способа оплаты»."""
         if self.step == STEP_CONFIRM:
             self.step, self.pay_error = STEP_METHOD, ""
             return rx.call_script("window.scrollTo(0, 0)")
 
-    @rx.event
+    @event
     def back_to_confirmation(self):
         self.step = STEP_CONFIRM
 
-    @rx.event
+    @event
     async def pay_with(self, method: str):
         """Create the payment (amounts recomputed from the database) and go to the gateway's page.
 

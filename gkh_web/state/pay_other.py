@@ -20,6 +20,7 @@ from gkh_web.domain.identifiers import IdentifierError
 from gkh_web.services import accounts
 from gkh_web.services.accounts import HouseChoice, PublicAccountView
 from gkh_web.state.db import in_transaction
+from gkh_web.state.event import event
 from gkh_web.state.limits import lookup_subjects, refusal
 from gkh_web.state.session import SessionState
 
@@ -58,7 +59,7 @@ class PayOtherState(rx.State):
     _references: dict[str, tuple[int, int]] = {}
     """ref → (account id, unix time it stops working)."""
 
-    @rx.event
+    @event
     async def open_page(self):
         session_state = await self.get_state(SessionState)
         refused, resident_id = await session_state.page_access()
@@ -96,12 +97,12 @@ class PayOtherState(rx.State):
         self._references = dict(list(live.items())[-MAX_REFERENCES:])
         return shown
 
-    @rx.event
+    @event
     def set_method(self, value: str | list[str]):
         if value in (BY_IDENTIFIER, BY_ADDRESS):
             self.method, self.errors, self.results, self.searched = value, {}, [], False
 
-    @rx.event
+    @event
     async def set_house_query(self, value: str):
         self.house_query, self.house_id, self.errors = value, 0, {}
         region, query = self.region, value
@@ -112,13 +113,13 @@ class PayOtherState(rx.State):
             lambda session: accounts.house_suggestions(session, region=region, query=query)
         )
 
-    @rx.event
+    @event
     def choose_house(self, house_id: int):
         chosen = next((house for house in self.houses if house.house_id == house_id), None)
         if chosen is not None:
             self.house_id, self.house_query, self.houses = chosen.house_id, chosen.label, []
 
-    @rx.event
+    @event
     async def search(self, form_data: dict):
         self.identifier = str(form_data.get("identifier", self.identifier))
         self.account_number = str(form_data.get("account_number", self.account_number))

@@ -11,6 +11,7 @@ from gkh_web.services import gateway_pages, payments
 from gkh_web.services.payments import PaymentItemView
 from gkh_web.services.receipt_pdf import receipt_pdf
 from gkh_web.state.db import in_transaction
+from gkh_web.state.event import event
 from gkh_web.state.gateway import current_gateway
 from gkh_web.state.session import SessionState
 
@@ -34,7 +35,7 @@ class PaymentResultState(rx.State):
     _resident_id: int = 0
     _polling: bool = False
 
-    @rx.event
+    @event
     async def open_page(self):
         session_state = await self.get_state(SessionState)
         refused, self._resident_id = await session_state.page_access()
@@ -57,7 +58,7 @@ class PaymentResultState(rx.State):
         self.card_text, self.method_text, self.items = view.card_text, view.method_text, view.items
         self.continue_url = view.continue_url
 
-    @rx.event
+    @event
     def continue_payment(self):
         """«Продолжить оплату»: back to the gateway's page (a full page load: it is not a route of this app)."""
         if not (self.in_progress and self.continue_url):
@@ -67,7 +68,7 @@ class PaymentResultState(rx.State):
             return
         return rx.call_script(f"window.location.assign({json.dumps(target)})")
 
-    @rx.event
+    @event
     async def download_receipt(self):
         """«Скачать квитанцию (PDF)»: built from the database for the signed-in resident's own payment."""
         resident_id = await (await self.get_state(SessionState)).current_resident_id()
@@ -80,7 +81,7 @@ class PaymentResultState(rx.State):
         pdf = await asyncio.to_thread(receipt_pdf, view)
         return rx.download(data=pdf, filename=f"kvitanciya-{view.number}.pdf")
 
-    @rx.event(background=True)
+    @event(background=True)
     async def watch(self):
         """«Платёж обрабатывается»: ask again every few seconds until the outcome is known."""
         async with self:

@@ -5,6 +5,7 @@ import reflex as rx
 from gkh_web.services import payments
 from gkh_web.services.payments import PaymentView
 from gkh_web.state.db import in_transaction
+from gkh_web.state.event import event
 from gkh_web.state.session import SessionState
 
 
@@ -12,7 +13,7 @@ class PaymentHistoryState(rx.State):
     payments: list[PaymentView] = []
     loaded: bool = False
 
-    @rx.event
+    @event
     async def open_page(self):
         session_state = await self.get_state(SessionState)
         refused, resident_id = await session_state.page_access()

@@ -37,6 +37,7 @@ from gkh_web.services import esia_client, payments, residents
 from gkh_web.services.gateway_factory import current_gateway
 from gkh_web.settings import get_settings
 from gkh_web.state.db import in_transaction
+from gkh_web.state.event import event
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ class SessionState(rx.State):
         found = await self.current_resident()
         return found.resident_id if found else None
 
-    @rx.event
+    @event
     def begin_sign_in(self):
         """«Войти через Госуслуги»: to the provider with a fresh anti-forgery ``state`` and PKCE challenge.
 
@@ -174,7 +175,7 @@ class SessionState(rx.State):
         self._landing, self._landing_token = route, new_token
         return SessionState.open_landing
 
-    @rx.event
+    @event
     def open_landing(self):
         route, self._landing = self._landing, ""
         new_token, self._landing_token = self._landing_token, ""
@@ -183,7 +184,7 @@ class SessionState(rx.State):
         if route:
             return rx.redirect(route, replace=True)
 
-    @rx.event
+    @event
     async def finish_sign_in(self):
         """On ``/auth/callback``: check ``state``, trade the code for claims over HTTP, open a session."""
         params = self.router.url.query_parameters
@@ -219,19 +220,19 @@ class SessionState(rx.State):
         await wipe_tab(self)  # the old token keeps nothing: not the session, not the sign-in round trip
         return self._land(AGREEMENT_ROUTE if needs_agreement else CABINET_ROUTE, new_tab_token)
 
-    @rx.event
+    @event
     async def sign_out(self):
         """«Выйти»: end the session in the database, then wipe this tab completely."""
         await self._end("logout")
         return rx.call_script(FULL_RESET_SCRIPT)
 
-    @rx.event
+    @event
     async def idle_reset(self):
         """The kiosk's «Вы ещё здесь?» ran out: the same full reset as «Выйти»."""
         await self._end("idle")
         return rx.call_script(FULL_RESET_SCRIPT)
 
-    @rx.event
+    @event
     async def still_here(self):
         """Activity on the kiosk: keep the server-side session alive."""
         await self.current_resident()
