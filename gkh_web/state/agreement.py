@@ -20,15 +20,15 @@ class AgreementSection:
 
 
 class AgreementState(rx.State):
-    fio: str = ""
-    snils: str = ""
-    phone: str = ""
-    email: str = ""
-    email_error: str = ""
-    accepted: bool = False
-    agreement_title: str = ""
-    agreement_version: str = ""
-    sections: list[AgreementSection] = []
+    fio: rx.Field[str] = rx.field("")
+    snils: rx.Field[str] = rx.field("")
+    phone: rx.Field[str] = rx.field("")
+    email: rx.Field[str] = rx.field("")
+    email_error: rx.Field[str] = rx.field("")
+    accepted: rx.Field[bool] = rx.field(False)
+    agreement_title: rx.Field[str] = rx.field("")
+    agreement_version: rx.Field[str] = rx.field("")
+    sections: rx.Field[list[AgreementSection]] = rx.field(default_factory=list)
     _shown_to: int = 0
 
     @event

@@ -13,12 +13,12 @@ from gkh_web.state.session import SessionState
 
 
 class CabinetState(rx.State):
-    accounts: list[LinkedAccountView] = []
-    total_due_text: str = ""
-    loaded: bool = False
-    unlink_account_id: int = 0
-    unlink_label: str = ""
-    notice: str = ""
+    accounts: rx.Field[list[LinkedAccountView]] = rx.field(default_factory=list)
+    total_due_text: rx.Field[str] = rx.field("")
+    loaded: rx.Field[bool] = rx.field(False)
+    unlink_account_id: rx.Field[int] = rx.field(0)
+    unlink_label: rx.Field[str] = rx.field("")
+    notice: rx.Field[str] = rx.field("")
 
     @rx.var
     def has_accounts(self) -> bool:

@@ -47,16 +47,16 @@ def _demo_hints() -> list[DemoLoginHint]:
 
 
 class EsiaLoginState(rx.State):
-    mode: str = MODE_PHONE_EMAIL
-    login: str = ""
-    snils: str = ""
-    snils_error: str = ""
-    login_error: str = ""
-    password_error: str = ""
-    form_error: str = ""
-    show_password: bool = False
-    request_error: str = ""
-    demo_logins: list[DemoLoginHint] = []
+    mode: rx.Field[str] = rx.field(MODE_PHONE_EMAIL)
+    login: rx.Field[str] = rx.field("")
+    snils: rx.Field[str] = rx.field("")
+    snils_error: rx.Field[str] = rx.field("")
+    login_error: rx.Field[str] = rx.field("")
+    password_error: rx.Field[str] = rx.field("")
+    form_error: rx.Field[str] = rx.field("")
+    show_password: rx.Field[bool] = rx.field(False)
+    request_error: rx.Field[str] = rx.field("")
+    demo_logins: rx.Field[list[DemoLoginHint]] = rx.field(default_factory=list)
     _client_id: str = ""
     _redirect_uri: str = ""
     _state: str = ""

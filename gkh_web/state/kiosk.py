@@ -7,7 +7,7 @@ from gkh_web.state.session import SessionState
 
 
 class KioskState(rx.State):
-    prompt_open: bool = False
+    prompt_open: rx.Field[bool] = rx.field(False)
 
     @event
     def ask_if_still_here(self):

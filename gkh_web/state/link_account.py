@@ -18,20 +18,20 @@ BY_IDENTIFIER = "identifier"
 
 
 class LinkAccountState(rx.State):
-    dialog_open: bool = False
-    method: str = BY_ADDRESS
-    regions: list[str] = []
-    region: str = ""
-    house_query: str = ""
-    houses: list[HouseChoice] = []
-    house_id: int = 0
-    house_label: str = ""
-    flat: str = ""
-    providers: list[ProviderChoice] = []
-    provider_id: str = ""
-    account_number: str = ""
-    identifier: str = ""
-    errors: dict[str, str] = {}
+    dialog_open: rx.Field[bool] = rx.field(False)
+    method: rx.Field[str] = rx.field(BY_ADDRESS)
+    regions: rx.Field[list[str]] = rx.field(default_factory=list)
+    region: rx.Field[str] = rx.field("")
+    house_query: rx.Field[str] = rx.field("")
+    houses: rx.Field[list[HouseChoice]] = rx.field(default_factory=list)
+    house_id: rx.Field[int] = rx.field(0)
+    house_label: rx.Field[str] = rx.field("")
+    flat: rx.Field[str] = rx.field("")
+    providers: rx.Field[list[ProviderChoice]] = rx.field(default_factory=list)
+    provider_id: rx.Field[str] = rx.field("")
+    account_number: rx.Field[str] = rx.field("")
+    identifier: rx.Field[str] = rx.field("")
+    errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
 
     @event
     async def open_dialog(self):

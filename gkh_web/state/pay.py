@@ -63,10 +63,10 @@ class PayFiguresState(rx.State):
     components showing these figures read this state, so a toggle re-renders them and not the rows.
     """
 
-    account_sums: dict[str, str] = {}
-    total_text: str = ""
-    total_kopecks: int = 0
-    can_proceed: bool = False
+    account_sums: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    total_text: rx.Field[str] = rx.field("")
+    total_kopecks: rx.Field[int] = rx.field(0)
+    can_proceed: rx.Field[bool] = rx.field(False)
 
     def show(self, figures: SelectionFigures) -> None:
         self.account_sums = {str(account_id): format_rubles(kopecks)
@@ -79,8 +79,8 @@ class PayFiguresState(rx.State):
 class PayMessagesState(rx.State):
     """The messages next to the amount fields («Аванс», «Частичная оплата», errors): change only on an edit."""
 
-    errors: dict[str, str] = {}
-    notes: dict[str, str] = {}
+    errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    notes: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
 
     def show(self, document_id: int, check: AmountCheck) -> None:
         key = str(document_id)
@@ -100,13 +100,13 @@ class PaySelectionState(rx.State):
     _amounts: dict[int, int | None] = {}
     _amount_texts: dict[int, str] = {}
     _account_selected: dict[int, bool] = {}
-    shown_checks: dict[str, bool] = {}
+    shown_checks: rx.Field[dict[str, bool]] = rx.field(default_factory=dict)
     """What the rows' checkboxes start from when they are built ("a<id>" accounts, "d<id>" documents).
 
     The checkboxes and amount fields are uncontrolled (a toggle sends only the figures back), so
     after a reload, a reconnect or a move to another worker the rows are built anew from the
     selection kept here; these change only when the page opens, never on a toggle."""
-    shown_amounts: dict[str, str] = {}
+    shown_amounts: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     """Likewise the text in each document's «Сумма платежа» field."""
 
     async def start(self, page: PaymentPage) -> None:
@@ -188,20 +188,20 @@ def _with(messages: dict[str, str], key: str, message: str) -> dict[str, str]:
 class PayPageState(rx.State):
     """The page's rows and which step is shown."""
 
-    loaded: bool = False
-    rows_version: int = 0
+    loaded: rx.Field[bool] = rx.field(False)
+    rows_version: rx.Field[int] = rx.field(0)
     """The key of the rows' container: a new value makes the browser build them anew."""
-    accounts: list[PayableAccount] = []
-    empty_reason: str = ""
-    step: str = STEP_SELECT
-    public_mode: bool = False
-    services: dict[str, DocumentServices] = {}
-    shown_services: dict[str, bool] = {}
-    confirmed_items: list[ConfirmedItem] = []
-    confirmed_total_text: str = ""
-    receipt_email: str = ""
-    confirm_error: str = ""
-    pay_error: str = ""
+    accounts: rx.Field[list[PayableAccount]] = rx.field(default_factory=list)
+    empty_reason: rx.Field[str] = rx.field("")
+    step: rx.Field[str] = rx.field(STEP_SELECT)
+    public_mode: rx.Field[bool] = rx.field(False)
+    services: rx.Field[dict[str, DocumentServices]] = rx.field(default_factory=dict)
+    shown_services: rx.Field[dict[str, bool]] = rx.field(default_factory=dict)
+    confirmed_items: rx.Field[list[ConfirmedItem]] = rx.field(default_factory=list)
+    confirmed_total_text: rx.Field[str] = rx.field("")
+    receipt_email: rx.Field[str] = rx.field("")
+    confirm_error: rx.Field[str] = rx.field("")
+    pay_error: rx.Field[str] = rx.field("")
     _resident_id: int = 0
     _public_account_id: int = 0
     _payment_id: int = 0

@@ -44,17 +44,17 @@ class FoundAccount:
 
 
 class PayOtherState(rx.State):
-    method: str = BY_IDENTIFIER
-    identifier: str = ""
-    region: str = ""
-    house_query: str = ""
-    houses: list[HouseChoice] = []
-    house_id: int = 0
-    account_number: str = ""
-    errors: dict[str, str] = {}
-    results: list[FoundAccount] = []
-    searched: bool = False
-    notice: str = ""
+    method: rx.Field[str] = rx.field(BY_IDENTIFIER)
+    identifier: rx.Field[str] = rx.field("")
+    region: rx.Field[str] = rx.field("")
+    house_query: rx.Field[str] = rx.field("")
+    houses: rx.Field[list[HouseChoice]] = rx.field(default_factory=list)
+    house_id: rx.Field[int] = rx.field(0)
+    account_number: rx.Field[str] = rx.field("")
+    errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
+    results: rx.Field[list[FoundAccount]] = rx.field(default_factory=list)
+    searched: rx.Field[bool] = rx.field(False)
+    notice: rx.Field[str] = rx.field("")
     _shown_to: int = 0
     _references: dict[str, tuple[int, int]] = {}
     """ref → (account id, unix time it stops working)."""

@@ -20,17 +20,17 @@ POLL_ROUNDS = 60
 
 
 class PaymentResultState(rx.State):
-    found: bool = False
-    number: str = ""
-    created_text: str = ""
-    amount_text: str = ""
-    status: str = ""
-    status_text: str = ""
-    in_progress: bool = False
-    card_text: str = ""
-    method_text: str = ""
-    items: list[PaymentItemView] = []
-    continue_url: str = ""
+    found: rx.Field[bool] = rx.field(False)
+    number: rx.Field[str] = rx.field("")
+    created_text: rx.Field[str] = rx.field("")
+    amount_text: rx.Field[str] = rx.field("")
+    status: rx.Field[str] = rx.field("")
+    status_text: rx.Field[str] = rx.field("")
+    in_progress: rx.Field[bool] = rx.field(False)
+    card_text: rx.Field[str] = rx.field("")
+    method_text: rx.Field[str] = rx.field("")
+    items: rx.Field[list[PaymentItemView]] = rx.field(default_factory=list)
+    continue_url: rx.Field[str] = rx.field("")
     _public_id: str = ""
     _resident_id: int = 0
     _polling: bool = False

@@ -10,8 +10,8 @@ from gkh_web.state.session import SessionState
 
 
 class PaymentHistoryState(rx.State):
-    payments: list[PaymentView] = []
-    loaded: bool = False
+    payments: rx.Field[list[PaymentView]] = rx.field(default_factory=list)
+    loaded: rx.Field[bool] = rx.field(False)
 
     @event
     async def open_page(self):

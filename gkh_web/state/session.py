@@ -108,8 +108,8 @@ def _esia_browser_base() -> str:
 class SessionState(rx.State):
     """The signed-in resident of this tab (if any)."""
 
-    resident_name: str = ""
-    sign_in_error: str = ""
+    resident_name: rx.Field[str] = rx.field("")
+    sign_in_error: rx.Field[str] = rx.field("")
     _token: str = ""
     _oauth_state: str = ""
     _code_verifier: str = ""
