@@ -28,6 +28,6 @@ def respawn_failed_workers() -> bool:
         kwargs.setdefault("respawn_failed_workers", True)
         original(self, *args, **kwargs)
 
-    init.respawns_failed_workers = True  # type: ignore[attr-defined]
-    AbstractServer.__init__ = init  # type: ignore[method-assign]
+    init.respawns_failed_workers = True  # type: ignore[attr-defined]  # a mark on the wrapper: patched once
+    AbstractServer.__init__ = init  # type: ignore[method-assign]  # the patch this module exists for
     return True

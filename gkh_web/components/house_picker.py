@@ -1,8 +1,10 @@
 """The list of houses the system knows, offered while a resident types an address."""
 
-from collections.abc import Callable
+from collections.abc import Sequence
 
 import reflex as rx
+from reflex.event import EventCallback
+from reflex.vars import ArrayVar
 
 from gkh_web.services.accounts import HouseChoice
 
@@ -10,7 +12,7 @@ _SUGGESTION_STYLE = {"justifyContent": "flex-start", "textAlign": "left", "white
                      "paddingTop": "10px", "paddingBottom": "10px"}
 
 
-def house_suggestions(houses: rx.Var[list[HouseChoice]], choose: Callable) -> rx.Component:
+def house_suggestions(houses: ArrayVar[Sequence[HouseChoice]], choose: EventCallback[int]) -> rx.Component:
     """Tappable suggestions (``choose(house_id)`` on a tap); nothing while the list is empty."""
 
     def suggestion(house: HouseChoice) -> rx.Component:

@@ -1,6 +1,7 @@
 """The «Подключить лицевой счёт» dialog with all requisites (or the ЕЛС / ИЖКУ from the bill)."""
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from gkh_web.components.fields import big_input, field_error, labelled_field
 from gkh_web.components.house_picker import house_suggestions
@@ -9,10 +10,10 @@ from gkh_web.state.link_account import BY_ADDRESS, BY_IDENTIFIER, LinkAccountSta
 
 
 def _error(field: str) -> rx.Var[str]:
-    return LinkAccountState.errors.get(field, "")
+    return LinkAccountState.errors.get(field, "")  # type: ignore[attr-defined]  # a dict state var is an ObjectVar; mypy misreads rx.Field's overloads
 
 
-def _provider_option(provider: ProviderChoice) -> rx.Component:
+def _provider_option(provider: ObjectVar[ProviderChoice]) -> rx.Component:
     return rx.select.item(provider.name, value=provider.provider_id.to_string())
 
 

@@ -6,7 +6,13 @@ import reflex as rx
 
 from gkh_web.components.fields import ERROR_RED
 from gkh_web.components.layout import HEADER_BLUE
-from gkh_web.services.payment_page import ConfirmedItem, PayableAccount, PayableDocument, ServiceChargeLine
+from gkh_web.services.payment_page import (
+    ConfirmedItem,
+    DocumentServices,
+    PayableAccount,
+    PayableDocument,
+    ServiceChargeLine,
+)
 from gkh_web.state.pay import PayFiguresState, PayMessagesState, PayPageState, PaySelectionState
 
 NOTICE = "В системе отсутствует информация о неоплаченных начислениях за ЖКУ"
@@ -52,8 +58,9 @@ def _service_line(line: ServiceChargeLine) -> rx.Component:
     )
 
 
-def _services(document: PayableDocument) -> rx.Component:
-    found = PayPageState.services[document.document_id.to_string()]
+def _services(key: rx.Var[str]) -> rx.Component:
+    """The document's service lines, ``key`` its id as text (the key of ``PayPageState.services``)."""
+    found: DocumentServices = PayPageState.services[key]  # type: ignore[call-overload]  # a dict state var is an ObjectVar; mypy misreads rx.Field's overloads
     return rx.box(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(title) for title in (
@@ -82,7 +89,7 @@ def _services(document: PayableDocument) -> rx.Component:
 def account_sum(account_key: rx.Var[str]) -> rx.Component:
     """An account's «Сумма платежа». The only part of an account block that reads the figures: a tick
     re-renders these few texts, not the account blocks with their document rows around them."""
-    return rx.text(PayFiguresState.account_sums[account_key], size="5", weight="bold", class_name="account-sum")
+    return rx.text(PayFiguresState.account_sums[account_key], size="5", weight="bold", class_name="account-sum")  # type: ignore[call-overload]  # a dict state var is an ObjectVar; mypy misreads rx.Field's overloads
 
 
 @rx.memo
@@ -90,15 +97,15 @@ def amount_messages(document_key: rx.Var[str]) -> rx.Component:
     """The message under a document's «Сумма платежа»; likewise the only part of a row that reads them."""
     return rx.fragment(
         rx.cond(PayMessagesState.errors.contains(document_key),
-                rx.text(PayMessagesState.errors[document_key], color=ERROR_RED, size="2", role="alert",
+                rx.text(PayMessagesState.errors[document_key], color=ERROR_RED, size="2", role="alert",  # type: ignore[call-overload]  # a dict state var is an ObjectVar; mypy misreads rx.Field's overloads
                         class_name="amount-error", max_width="220px")),
         rx.cond(PayMessagesState.notes.contains(document_key),
-                rx.badge(PayMessagesState.notes[document_key], size="2", class_name="amount-note")),
+                rx.badge(PayMessagesState.notes[document_key], size="2", class_name="amount-note")),  # type: ignore[call-overload]  # a dict state var is an ObjectVar; mypy misreads rx.Field's overloads
     )
 
 
 def _document_row(document: PayableDocument) -> rx.Component:
-    key = document.document_id.to_string()
+    key = document.document_id.to_string()  # type: ignore[attr-defined]  # foreach passes the row as a Var (typed as the row)
     return rx.box(
         rx.flex(
             rx.checkbox(default_checked=document.selectable & PaySelectionState.shown_checks["d" + key],
@@ -144,7 +151,7 @@ def _document_row(document: PayableDocument) -> rx.Component:
             gap="12px",
             width="100%",
         ),
-        rx.cond(PayPageState.shown_services[key], _services(document)),
+        rx.cond(PayPageState.shown_services[key], _services(key)),
         padding_y="10px",
         border_top="1px solid var(--gray-a5)",
         width="100%",
@@ -154,7 +161,7 @@ def _document_row(document: PayableDocument) -> rx.Component:
 
 
 def _account_block(account: PayableAccount) -> rx.Component:
-    key = account.account_id.to_string()
+    key = account.account_id.to_string()  # type: ignore[attr-defined]  # foreach passes the row as a Var (typed as the row)
     return rx.card(
         rx.flex(
             rx.checkbox(default_checked=PaySelectionState.shown_checks["a" + key], size="3",
@@ -182,7 +189,8 @@ def _account_block(account: PayableAccount) -> rx.Component:
         ),
         # Native <details>: opens without a server round trip and keeps its rows in the DOM.
         rx.el.details(
-            rx.el.summary(rx.icon("file-text", size=22), "Платёжные документы (", account.documents.length(), ")",
+            rx.el.summary(rx.icon("file-text", size=22), "Платёжные документы (",
+                          account.documents.length(), ")",  # type: ignore[attr-defined]  # foreach passes the row as a Var (typed as the row)
                           style={**SUMMARY_STYLE, "color": "var(--accent-11)", "fontSize": "17px"},
                           class_name="documents-toggle"),
             rx.foreach(account.documents, _document_row),

@@ -10,7 +10,7 @@ from gkh_web.state.pay_other import BY_ADDRESS, BY_IDENTIFIER, FoundAccount, Pay
 
 
 def _error(field: str) -> rx.Var[str]:
-    return PayOtherState.errors.get(field, "")
+    return PayOtherState.errors.get(field, "")  # type: ignore[attr-defined]  # a dict state var is an ObjectVar; mypy misreads rx.Field's overloads
 
 
 def _search_form() -> rx.Component:
