@@ -96,6 +96,8 @@ chromium:
 lint: $(VENV)/.installed
 	@echo "==> ruff: style, imports, bugbear, simplifications (pyproject.toml [tool.ruff])"
 	@$(BIN)/ruff check .
+	@echo "==> mypy: types of gkh_web/ (pyproject.toml [tool.mypy])"
+	@$(BIN)/mypy
 
 test: setup chromium lint
 	@echo "==> pytest: domain, database, import and browser tests"
