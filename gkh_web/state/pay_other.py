@@ -135,13 +135,12 @@ class PayOtherState(rx.State):
             field = "identifier" if self.method == BY_IDENTIFIER else "account_number"
             self.results, self.errors, self.searched = [], {field: limited}, True
             return
-        if self.method == BY_IDENTIFIER:
-            identifier = self.identifier
-            find = lambda session: accounts.find_accounts_to_pay(session, identifier=identifier)  # noqa: E731
-        else:
-            house_id, number = self.house_id or None, self.account_number
-            find = lambda session: accounts.find_accounts_to_pay(  # noqa: E731
-                session, house_id=house_id, account_number=number)
+        search = {"identifier": self.identifier} if self.method == BY_IDENTIFIER else {
+            "house_id": self.house_id or None, "account_number": self.account_number}
+
+        def find(session):
+            return accounts.find_accounts_to_pay(session, **search)
+
         try:
             self.results = self._remember(await in_transaction(find))
             self.errors = {}
