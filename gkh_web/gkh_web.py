@@ -36,7 +36,6 @@ app = rx.App(
     html_lang="ru",
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
-        rx.el.script(src="/kiosk.js", defer=True),
     ],
     stylesheets=["/kiosk.css"],
     api_transformer=[build_api(), security_headers],

@@ -128,9 +128,11 @@ def _refused_sign_in(page: Page, url: str) -> None:
 
 def _idle_prompts(page: Page, url: str) -> None:
     """«Вы ещё здесь?» in the cabinet and on the sandbox gateway's page (idle shortened for the picture)."""
-    page.add_init_script("window.gkhKioskConfig = {idleSeconds: 3, countdownSeconds: 60};")
+    page.clock.install()  # the app's guard runs on Reflex's own timers: the page's clock is moved on
+    page.add_init_script("window.gkhKioskConfig = {idleSeconds: 3, countdownSeconds: 60};")  # the sandbox page's
     sign_in(page, url, LOGIN["sidorov"].phone)
     accept_agreement_if_asked(page)
+    page.clock.fast_forward(121_000)
     expect(page.get_by_role("alertdialog")).to_be_visible(timeout=10_000)
     _shot(page, "kiosk-idle")
     page.get_by_role("button", name="Я здесь").click()

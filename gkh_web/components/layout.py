@@ -7,7 +7,7 @@ lets it fill the width on a phone.
 import reflex as rx
 
 from gkh_web.components import texts
-from gkh_web.components.kiosk import kiosk_guard
+from gkh_web.components.kiosk import guarded
 from gkh_web.state.session import SessionState
 
 HEADER_BLUE = "#0D4CD3"  # Госуслуги blue, used for the header bar and primary actions
@@ -72,9 +72,8 @@ def footer() -> rx.Component:
 
 
 def page_frame(*children: rx.Component, guard: bool = True) -> rx.Component:
-    """Header, a centred main column and the footer; ``guard`` adds the kiosk idle reset."""
-    return rx.flex(
-        *([kiosk_guard()] if guard else []),
+    """Header, a centred main column and the footer; ``guard`` puts it all under the kiosk idle guard."""
+    frame = rx.flex(
         header(),
         rx.el.main(
             *children,
@@ -90,6 +89,7 @@ def page_frame(*children: rx.Component, guard: bool = True) -> rx.Component:
         min_height="100vh",
         background="#F5F7FA",
     )
+    return guarded(frame) if guard else frame
 
 
 def waiting_page(text: str, *, guard: bool = True) -> rx.Component:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from gkh_web.components.fields import big_input, field_error, labelled_field
-from gkh_web.components.kiosk import kiosk_guard
+from gkh_web.components.kiosk import guarded
 from gkh_web.state.esia_login import MODE_PHONE_EMAIL, MODE_SNILS, DemoLoginHint, EsiaLoginState
 
 GOSUSLUGI_BLUE = "#0D4CD3"
@@ -128,8 +128,7 @@ def _demo_logins() -> rx.Component:
 
 
 def esia_login_page() -> rx.Component:
-    return rx.box(
-        kiosk_guard(),  # a login half-typed at the kiosk is wiped like any other page (issue 10)
+    return guarded(rx.box(  # a login half-typed at the kiosk is wiped like any other page (issue 10)
         rx.box(
             rx.hstack(_wordmark(), rx.spacer(),
                       rx.text("Единая система идентификации и аутентификации", size="2", color_scheme="gray",
@@ -169,4 +168,4 @@ def esia_login_page() -> rx.Component:
         ),
         min_height="100vh",
         background="#F5F7FA",
-    )
+    ))

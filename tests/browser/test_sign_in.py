@@ -156,15 +156,32 @@ def test_a_new_tab_has_no_session(served_app, kiosk_page):
     assert IVANOV.last_name not in second_tab.content()
 
 
+def pass_seconds(page, seconds: int) -> None:
+    """Let ``seconds`` of the kiosk's clock pass, one at a time, with time for each tick's round trip."""
+    for _ in range(seconds):
+        page.clock.fast_forward(1_000)
+        page.wait_for_timeout(120)
+
+
 def test_idle_kiosk_asks_then_resets_to_the_start_screen(served_app, kiosk_page):
-    kiosk_page.add_init_script("window.gkhKioskConfig = {idleSeconds: 2, countdownSeconds: 3};")
+    """Reflex's own triggers and clock drive the guard; the test moves the page's clock (Playwright)."""
+    kiosk_page.clock.install()
     sign_in_to_cabinet(kiosk_page, served_app.url, IVANOV.phone)
-    expect(kiosk_page.get_by_role("alertdialog")).to_contain_text("Вы ещё здесь?", timeout=6_000)
+    kiosk_page.clock.fast_forward(119_000)  # just short of the 2 minutes: nothing yet
+    kiosk_page.wait_for_timeout(300)
+    expect(kiosk_page.get_by_role("alertdialog")).to_have_count(0)
+    kiosk_page.clock.fast_forward(2_000)
+    expect(kiosk_page.get_by_role("alertdialog")).to_contain_text("Вы ещё здесь?")
+    expect(kiosk_page.locator("#kiosk-countdown")).to_have_text("20")
+    pass_seconds(kiosk_page, 3)
+    expect(kiosk_page.locator("#kiosk-countdown")).to_have_text(re.compile(r"^1[5-8]$"))
     kiosk_page.get_by_role("button", name="Я здесь").click()
     expect(kiosk_page.get_by_role("alertdialog")).to_have_count(0)
     expect(kiosk_page.locator(".linked-account")).to_have_count(3)
-    expect(kiosk_page.get_by_role("alertdialog")).to_be_visible(timeout=6_000)
-    expect(kiosk_page.get_by_role("button", name="Войти через Госуслуги")).to_be_visible(timeout=8_000)
+    kiosk_page.clock.fast_forward(121_000)
+    expect(kiosk_page.get_by_role("alertdialog")).to_be_visible()
+    pass_seconds(kiosk_page, 22)
+    expect(kiosk_page.get_by_role("button", name="Войти через Госуслуги")).to_be_visible()
     kiosk_page.go_back()
     kiosk_page.wait_for_load_state("networkidle")
     assert IVANOV.last_name not in kiosk_page.content()

@@ -170,6 +170,6 @@ def test_the_guard_script_only_watches_and_navigates():
     for event in ("pointerdown", "keydown", "touchstart", "wheel"):
         assert f"'{event}'" in script
     assert "window.location.replace(g.dataset.endUrl)" in script
-    assert "window.gkhKioskConfig" in script  # tests shorten the times exactly as for assets/kiosk.js
+    assert "window.gkhKioskConfig" in script  # tests shorten the times of this page (not the app's: page.clock)
     for forbidden in ("fetch(", "XMLHttpRequest", "card_number", "submit(", "http"):
         assert forbidden not in script

@@ -26,7 +26,7 @@ from gkh_web.db.models import ResidentSession, utc_now
 from gkh_web.services import residents
 from gkh_web.services.demo_data import DEMO_LOGINS
 from gkh_web.state.cabinet import CabinetState
-from gkh_web.state.pay import PayPageState, PaySelectionState
+from gkh_web.state.pay import PayFiguresState, PayPageState
 from gkh_web.state.pay_other import PayOtherState
 from gkh_web.state.payment_history import PaymentHistoryState
 from gkh_web.state.session import SessionState, TabGuard, app_state_classes
@@ -53,7 +53,7 @@ async def _a_busy_tab():
     other = await cabinet.get_state(PayOtherState)
     await other.open_page()
     await other.search({"identifier": "77ОР551204-01"})
-    assert cabinet.accounts and other.results and (await cabinet.get_state(PaySelectionState)).total_kopecks
+    assert cabinet.accounts and other.results and (await cabinet.get_state(PayFiguresState)).total_kopecks
     return cabinet
 
 
@@ -188,10 +188,15 @@ def test_after_sign_out_nothing_comes_back(served_app, kiosk_page):
 
 
 def test_after_the_idle_reset_nothing_comes_back(served_app, kiosk_page):
-    kiosk_page.add_init_script("window.gkhKioskConfig = {idleSeconds: 3, countdownSeconds: 1};")
+    kiosk_page.clock.install()
     secrets = _visit(kiosk_page, served_app.url)
     frames = _record_frames(kiosk_page)
-    expect(kiosk_page.get_by_role("button", name="Войти через Госуслуги")).to_be_visible(timeout=12_000)
+    kiosk_page.clock.fast_forward(121_000)
+    expect(kiosk_page.get_by_role("alertdialog")).to_be_visible()
+    for _ in range(22):
+        kiosk_page.clock.fast_forward(1_000)
+        kiosk_page.wait_for_timeout(120)
+    expect(kiosk_page.get_by_role("button", name="Войти через Госуслуги")).to_be_visible()
     _check_back_forward_reload(kiosk_page, frames, secrets)
     _a_new_tab_shows_nothing(kiosk_page, served_app.url, secrets)
 
