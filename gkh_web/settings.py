@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from gkh_web import paths
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 ENV_DEMO = "demo"
@@ -23,7 +25,6 @@ SANDBOX_SHOP_SECRET = "sandbox-secret"
 SANDBOX_WEBHOOK_SECRET = "sandbox-webhook-secret"
 """The embedded defaults: known to everyone who reads this file, so production refuses them."""
 
-CALLBACK_PATH = "/auth/callback"
 
 
 def _default_database_url() -> str:
@@ -137,7 +138,7 @@ class Settings:
     @property
     def callback_url(self) -> str:
         """The one ЕСИА ``redirect_uri`` we register and send."""
-        return self.public_url + CALLBACK_PATH
+        return self.public_url + paths.AUTH_CALLBACK
 
     def public_address(self, path_and_query: str) -> str:
         """An absolute address on our public URL for a path of this app (``/pay/result?payment=…``)."""

@@ -6,6 +6,7 @@ lets it fill the width on a phone.
 
 import reflex as rx
 
+from gkh_web import paths
 from gkh_web.components import texts
 from gkh_web.components.kiosk import guarded
 from gkh_web.state.session import SessionState
@@ -44,7 +45,7 @@ def header() -> rx.Component:
                     align="center",
                     spacing="3",
                 ),
-                href=rx.cond(SessionState.signed_in, "/cabinet", "/"),
+                href=rx.cond(SessionState.signed_in, paths.CABINET, paths.START),
                 underline="none",
             ),
             _resident_menu(),

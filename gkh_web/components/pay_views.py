@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from gkh_web import paths
 from gkh_web.components.fields import ERROR_RED
 from gkh_web.components.layout import HEADER_BLUE
 from gkh_web.services.payment_page import (
@@ -23,7 +24,7 @@ SUMMARY_STYLE = {"cursor": "pointer", "listStyle": "none", "minHeight": "44px", 
 
 
 def _back_link() -> rx.Component:
-    return rx.link("← В личный кабинет", href="/cabinet", size="3")
+    return rx.link("← В личный кабинет", href=paths.CABINET, size="3")
 
 
 def empty_notice() -> rx.Component:

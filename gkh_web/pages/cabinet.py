@@ -2,15 +2,13 @@
 
 import reflex as rx
 
+from gkh_web import paths
 from gkh_web.components.buttons import link_button
 from gkh_web.components.layout import HEADER_BLUE, page_frame
 from gkh_web.components.link_dialog import link_account_dialog
 from gkh_web.services.accounts import LinkedAccountView
 from gkh_web.state.cabinet import CabinetState
 from gkh_web.state.link_account import LinkAccountState
-
-PAY_ROUTE = "/pay"
-PAY_OTHER_ROUTE = "/pay/other"
 
 
 def _account_card(account: LinkedAccountView) -> rx.Component:
@@ -78,7 +76,7 @@ def _pay_panel() -> rx.Component:
                 rx.text(CabinetState.total_due_text, size="8", weight="bold", id="total-due"),
                 spacing="1",
             ),
-            link_button(rx.icon("wallet", size=24), "Оплатить ЖКУ", href=PAY_ROUTE, link_id="pay-link",
+            link_button(rx.icon("wallet", size=24), "Оплатить ЖКУ", href=paths.PAY, link_id="pay-link",
                         size="4", height="64px", style={"fontSize": "22px", "color": "white"},
                         background=HEADER_BLUE, width=["100%", "100%", "auto"]),
             direction=rx.breakpoints(initial="column", md="row"),
@@ -116,8 +114,8 @@ def cabinet_page() -> rx.Component:
                                "реквизиты из квитанции.", icon="info", size="3", width="100%", id="no-accounts"),
                 ),
                 rx.hstack(
-                    rx.link("Оплатить по другому лицевому счёту", href=PAY_OTHER_ROUTE, size="4", id="pay-other-link"),
-                    rx.link("Мои платежи", href="/payments", size="4", id="history-link"),
+                    rx.link("Оплатить по другому лицевому счёту", href=paths.PAY_OTHER, size="4", id="pay-other-link"),
+                    rx.link("Мои платежи", href=paths.PAYMENTS, size="4", id="history-link"),
                     spacing="6",
                     wrap="wrap",
                 ),

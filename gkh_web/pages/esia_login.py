@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from gkh_web import paths
 from gkh_web.components.fields import big_input, field_error, labelled_field
 from gkh_web.components.kiosk import guarded
 from gkh_web.state.esia_login import MODE_PHONE_EMAIL, MODE_SNILS, DemoLoginHint, EsiaLoginState
@@ -147,7 +148,7 @@ def esia_login_page() -> rx.Component:
                                    id="esia-request-error"),
                         _login_form(),
                     ),
-                    rx.link("Вернуться в ГИС ЖКХ", href="/", size="3"),
+                    rx.link("Вернуться в ГИС ЖКХ", href=paths.START, size="3"),
                     spacing="4",
                     width="100%",
                 ),

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from gkh_web import paths
 from gkh_web.components.buttons import link_button
 from gkh_web.components.fields import big_input, labelled_field
 from gkh_web.components.house_picker import house_suggestions
@@ -79,7 +80,7 @@ def _result(account: FoundAccount) -> rx.Component:
                 gap="8px",
             ),
             _requisite("Лицевой счёт", account.number),
-            link_button("Перейти к оплате", href="/pay?ref=" + account.ref,
+            link_button("Перейти к оплате", href=paths.PAY + "?ref=" + account.ref,
                         link_id="other-pay-link", size="4", background=HEADER_BLUE, style={"color": "white"},
                         width=["100%", "100%", "280px"]),
             spacing="2",
@@ -93,7 +94,7 @@ def _result(account: FoundAccount) -> rx.Component:
 def pay_other_page() -> rx.Component:
     return page_frame(
         rx.vstack(
-            rx.link("← В личный кабинет", href="/cabinet", size="3"),
+            rx.link("← В личный кабинет", href=paths.CABINET, size="3"),
             rx.heading("Оплатить по другому лицевому счёту", as_="h1", size="7"),
             rx.text("Счёт не будет подключён к вашему кабинету.", size="4", color_scheme="gray"),
             rx.cond(PayOtherState.notice != "",

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from gkh_web import paths
 from gkh_web.components.buttons import link_button
 from gkh_web.components.layout import HEADER_BLUE, page_frame
 from gkh_web.services.payments import PaymentItemView
@@ -67,14 +68,14 @@ def pay_result_page() -> rx.Component:
                                       on_click=PaymentResultState.download_receipt, id="receipt-download",
                                       background=HEADER_BLUE)),
                     rx.cond(~PaymentResultState.in_progress & (PaymentResultState.status != "succeeded"),
-                            link_button("Попробовать снова", href="/pay", link_id="payment-retry", size="4",
+                            link_button("Попробовать снова", href=paths.PAY, link_id="payment-retry", size="4",
                                         background=HEADER_BLUE, style={"color": "white"})),
                     rx.cond(PaymentResultState.in_progress & (PaymentResultState.continue_url != ""),
                             rx.button("Продолжить оплату", on_click=PaymentResultState.continue_payment,
                                       id="payment-continue", size="4", background=HEADER_BLUE)),
-                    link_button("В личный кабинет", href="/cabinet", link_id="payment-to-cabinet", size="4",
+                    link_button("В личный кабинет", href=paths.CABINET, link_id="payment-to-cabinet", size="4",
                                 variant="soft"),
-                    link_button("Мои платежи", href="/payments", link_id="payment-history", size="4",
+                    link_button("Мои платежи", href=paths.PAYMENTS, link_id="payment-history", size="4",
                                 variant="soft"),
                     gap="12px",
                     wrap="wrap",

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from gkh_web import paths
 from gkh_web.components.layout import page_frame
 from gkh_web.services.payments import PaymentView
 from gkh_web.state.payment_history import PaymentHistoryState
@@ -17,8 +18,8 @@ def _payment(payment: PaymentView) -> rx.Component:
                                              rx.cond(payment.in_progress, "amber", "red"))),
                 rx.cond(payment.card_text != "", rx.text(payment.card_text, size="2", color_scheme="gray")),
                 rx.cond(payment.in_progress,
-                        rx.link("Подробнее о платеже", href="/pay/result?payment=" + payment.public_id, size="3",
-                                class_name="history-open")),
+                        rx.link("Подробнее о платеже", href=paths.PAY_RESULT + "?payment=" + payment.public_id,
+                                size="3", class_name="history-open")),
                 spacing="1",
                 flex="1 1 260px",
             ),
@@ -36,7 +37,7 @@ def _payment(payment: PaymentView) -> rx.Component:
 def payment_history_page() -> rx.Component:
     return page_frame(
         rx.vstack(
-            rx.link("← В личный кабинет", href="/cabinet", size="3"),
+            rx.link("← В личный кабинет", href=paths.CABINET, size="3"),
             rx.heading("Мои платежи", as_="h1", size="7"),
             rx.cond(
                 PaymentHistoryState.payments.length() > 0,

@@ -6,11 +6,12 @@ import dataclasses
 
 import reflex as rx
 
+from gkh_web import paths
 from gkh_web.domain.contacts import ContactError
 from gkh_web.services import agreement, residents
 from gkh_web.state.db import in_transaction
 from gkh_web.state.event import event
-from gkh_web.state.session import CABINET_ROUTE, SessionState
+from gkh_web.state.resident import ResidentPage
 
 
 @dataclasses.dataclass(frozen=True)
@@ -19,7 +20,7 @@ class AgreementSection:
     text: str
 
 
-class AgreementState(rx.State):
+class AgreementState(ResidentPage, rx.State):
     fio: rx.Field[str] = rx.field("")
     snils: rx.Field[str] = rx.field("")
     phone: rx.Field[str] = rx.field("")
@@ -33,10 +34,10 @@ class AgreementState(rx.State):
 
     @event
     async def open_page(self):
-        session_state = await self.get_state(SessionState)
-        refused, resident_id = await session_state.page_access(agreement_page=True)
+        refused = await self.admit(agreement_page=True)
         if refused:
             return refused
+        resident_id = self._resident_id
         profile = await in_transaction(lambda session: residents.resident_profile(session, resident_id))
         self.fio, self.snils, self.phone = profile.fio, profile.snils_text, profile.phone_text
         if self._shown_to != resident_id:
@@ -59,14 +60,13 @@ class AgreementState(rx.State):
         self.email = str(form_data.get("email", self.email))
         if not self.accepted:
             return
-        session_state = await self.get_state(SessionState)
-        resident_id = await session_state.current_resident_id()
+        resident_id = await self.signed_in_resident()
         if resident_id is None:
-            return rx.redirect("/", replace=True)
+            return self.to_start()
         email = self.email
         try:
             await in_transaction(lambda session: agreement.accept_agreement(session, resident_id, email=email))
         except ContactError as error:
             self.email_error = str(error)
             return
-        return rx.redirect(CABINET_ROUTE, replace=True)
+        return rx.redirect(paths.CABINET, replace=True)

@@ -9,10 +9,10 @@ from gkh_web.services import accounts
 from gkh_web.services.accounts import LinkedAccountView
 from gkh_web.state.db import in_transaction
 from gkh_web.state.event import event
-from gkh_web.state.session import SessionState
+from gkh_web.state.resident import ResidentPage
 
 
-class CabinetState(rx.State):
+class CabinetState(ResidentPage, rx.State):
     accounts: rx.Field[list[LinkedAccountView]] = rx.field(default_factory=list)
     total_due_text: rx.Field[str] = rx.field("")
     loaded: rx.Field[bool] = rx.field(False)
@@ -26,12 +26,11 @@ class CabinetState(rx.State):
 
     @event
     async def open_page(self):
-        session_state = await self.get_state(SessionState)
-        refused, resident_id = await session_state.page_access()
+        refused = await self.admit()
         if refused:
             self._clear()
             return refused
-        await self._show(resident_id)
+        await self._show(self._resident_id)
 
     def _clear(self) -> None:
         self.accounts = []
@@ -40,7 +39,7 @@ class CabinetState(rx.State):
 
     async def reload(self) -> None:
         """Re-read the linked accounts and the amounts due from the database."""
-        resident_id = await (await self.get_state(SessionState)).current_resident_id()
+        resident_id = await self.signed_in_resident()
         if resident_id is None:
             self._clear()
             return
@@ -68,9 +67,9 @@ class CabinetState(rx.State):
     @event
     async def confirm_unlink(self):
         account_id, self.unlink_account_id = self.unlink_account_id, 0
-        resident_id = await (await self.get_state(SessionState)).current_resident_id()
+        resident_id = await self.signed_in_resident()
         if resident_id is None:
-            return rx.redirect("/", replace=True)
+            return self.to_start()
         try:
             message = await in_transaction(lambda session: accounts.unlink(session, resident_id, account_id))
         except accounts.AccessDenied:

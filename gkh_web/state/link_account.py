@@ -11,13 +11,13 @@ from gkh_web.state.cabinet import CabinetState
 from gkh_web.state.db import in_transaction
 from gkh_web.state.event import event
 from gkh_web.state.limits import lookup_subjects, refusal
-from gkh_web.state.session import SessionState
+from gkh_web.state.resident import ResidentPage
 
 BY_ADDRESS = "address"
 BY_IDENTIFIER = "identifier"
 
 
-class LinkAccountState(rx.State):
+class LinkAccountState(ResidentPage, rx.State):
     dialog_open: rx.Field[bool] = rx.field(False)
     method: rx.Field[str] = rx.field(BY_ADDRESS)
     regions: rx.Field[list[str]] = rx.field(default_factory=list)
@@ -108,9 +108,9 @@ class LinkAccountState(rx.State):
         self.flat = str(form_data.get("flat", self.flat))
         self.account_number = str(form_data.get("account_number", self.account_number))
         self.identifier = str(form_data.get("identifier", self.identifier))
-        resident_id = await (await self.get_state(SessionState)).current_resident_id()
+        resident_id = await self.signed_in_resident()
         if resident_id is None:
-            return rx.redirect("/", replace=True)
+            return self.to_start()
         if self.method == BY_ADDRESS and not self.region:
             self.errors = {"region": "Выберите регион"}
             return

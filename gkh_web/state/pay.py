@@ -23,6 +23,7 @@ import json
 
 import reflex as rx
 
+from gkh_web import paths
 from gkh_web.domain.allocation import (
     AmountCheck,
     DocumentChoice,
@@ -46,13 +47,12 @@ from gkh_web.state.event import event
 from gkh_web.state.gateway import current_gateway
 from gkh_web.state.limits import refusal
 from gkh_web.state.pay_other import PayOtherState
-from gkh_web.state.session import SessionState
+from gkh_web.state.resident import ResidentPage
 
 STEP_SELECT = "select"
 STEP_CONFIRM = "confirm"
 STEP_METHOD = "method"
 METHODS = ("card", "wallet")
-RESULT_ROUTE = "/pay/result"
 
 
 class PayFiguresState(rx.State):
@@ -185,7 +185,7 @@ def _with(messages: dict[str, str], key: str, message: str) -> dict[str, str]:
     return updated
 
 
-class PayPageState(rx.State):
+class PayPageState(ResidentPage, rx.State):
     """The page's rows and which step is shown."""
 
     loaded: rx.Field[bool] = rx.field(False)
@@ -202,18 +202,19 @@ class PayPageState(rx.State):
     receipt_email: rx.Field[str] = rx.field("")
     confirm_error: rx.Field[str] = rx.field("")
     pay_error: rx.Field[str] = rx.field("")
-    _resident_id: int = 0
+    _loaded_for: tuple[int, int] = (0, 0)
+    """(resident, another person's account or 0) the rows were read for."""
     _public_account_id: int = 0
     _payment_id: int = 0
     _payment_public_id: str = ""
 
     @event
     async def open_page(self):
-        session_state = await self.get_state(SessionState)
-        refused, resident_id = await session_state.page_access()
+        refused = await self.admit()
         if refused:
             self.loaded = False
             return refused
+        resident_id = self._resident_id
         query = self.router.url.query_parameters
         public_account_id = 0
         if "ref" in query or "account" in query:
@@ -224,8 +225,8 @@ class PayPageState(rx.State):
             if not public_account_id:
                 pay_other.reference_gone()
                 self.loaded = False
-                return rx.redirect("/pay/other", replace=True)
-        same_page = (resident_id, public_account_id) == (self._resident_id, self._public_account_id)
+                return rx.redirect(paths.PAY_OTHER, replace=True)
+        same_page = (resident_id, public_account_id) == self._loaded_for
         if self.loaded and same_page and not self._payment_id:
             # on_load again (reload, reconnect, another worker): keep the selection and the step,
             # and have the browser build the rows anew from it.
@@ -240,8 +241,8 @@ class PayPageState(rx.State):
                 residents.resident_profile(session, resident_id),
             ))
         except AccountLookupError:
-            return rx.redirect("/pay/other", replace=True)
-        self._resident_id, self._public_account_id = resident_id, public_account_id
+            return rx.redirect(paths.PAY_OTHER, replace=True)
+        self._loaded_for, self._public_account_id = (resident_id, public_account_id), public_account_id
         self.public_mode = bool(public_account_id)
         self.accounts, self.empty_reason = page.accounts, page.empty_reason
         self.services, self.shown_services = {}, {}
@@ -274,8 +275,8 @@ class PayPageState(rx.State):
     @event
     async def proceed(self):
         """«Далее»: the server re-checks everything and shows «Подтверждение оплаты»."""
-        if await (await self.get_state(SessionState)).current_resident_id() != self._resident_id:
-            return rx.redirect("/", replace=True)
+        if await self.signed_in_resident() is None:
+            return self.to_start()
         selection = await self.get_state(PaySelectionState)
         typed = selection.typed_amounts()
         resident_id, public_id = self._resident_id, self._public_account_id
@@ -317,10 +318,9 @@ class PayPageState(rx.State):
         """
         if method not in METHODS or self.step != STEP_METHOD:
             return
-        session_state = await self.get_state(SessionState)
-        resident_id = await session_state.current_resident_id()
-        if resident_id is None or resident_id != self._resident_id:
-            return rx.redirect("/", replace=True)
+        resident_id = await self.signed_in_resident()
+        if resident_id is None:
+            return self.to_start()
         if not self._payment_id:
             limited = await refusal([("payment_per_resident", str(resident_id))])
             if limited:  # nobody holds documents «в обработке» by starting payment after payment
@@ -336,7 +336,7 @@ class PayPageState(rx.State):
                 self.pay_error = _payment_refusal(error)
                 return
             self._payment_id, self._payment_public_id = record.id, record.public_id
-        result_path = f"{RESULT_ROUTE}?payment={self._payment_public_id}"
+        result_path = f"{paths.PAY_RESULT}?payment={self._payment_public_id}"
         return_url = get_settings().public_address(result_path)  # never the address the browser claims
         started = await payments.start_payment(self._payment_id, current_gateway(), return_url)
         if started.confirmation_url:  # absolute and allowed (services.gateway_pages)

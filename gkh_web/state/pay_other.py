@@ -22,7 +22,7 @@ from gkh_web.services.accounts import HouseChoice, PublicAccountView
 from gkh_web.state.db import in_transaction
 from gkh_web.state.event import event
 from gkh_web.state.limits import lookup_subjects, refusal
-from gkh_web.state.session import SessionState
+from gkh_web.state.resident import ResidentPage
 
 BY_IDENTIFIER = "identifier"
 BY_ADDRESS = "address"
@@ -43,7 +43,7 @@ class FoundAccount:
     amount_due_text: str
 
 
-class PayOtherState(rx.State):
+class PayOtherState(ResidentPage, rx.State):
     method: rx.Field[str] = rx.field(BY_IDENTIFIER)
     identifier: rx.Field[str] = rx.field("")
     region: rx.Field[str] = rx.field("")
@@ -61,10 +61,10 @@ class PayOtherState(rx.State):
 
     @event
     async def open_page(self):
-        session_state = await self.get_state(SessionState)
-        refused, resident_id = await session_state.page_access()
+        refused = await self.admit()
         if refused:
             return refused
+        resident_id = self._resident_id
         if self._shown_to == resident_id:
             return  # on_load may run again (reconnect, a late duplicate): keep the form as it is
         self._shown_to = resident_id or 0
@@ -124,8 +124,8 @@ class PayOtherState(rx.State):
         self.identifier = str(form_data.get("identifier", self.identifier))
         self.account_number = str(form_data.get("account_number", self.account_number))
         self.notice = ""
-        if await (await self.get_state(SessionState)).current_resident_id() is None:
-            return rx.redirect("/", replace=True)
+        if await self.signed_in_resident() is None:
+            return self.to_start()
         blank = self._blank_field_error()
         if blank:
             self.results, self.errors, self.searched = [], blank, True

@@ -13,13 +13,13 @@ from gkh_web.services.receipt_pdf import receipt_pdf
 from gkh_web.state.db import in_transaction
 from gkh_web.state.event import event
 from gkh_web.state.gateway import current_gateway
-from gkh_web.state.session import SessionState
+from gkh_web.state.resident import ResidentPage
 
 POLL_SECONDS = 2
 POLL_ROUNDS = 60
 
 
-class PaymentResultState(rx.State):
+class PaymentResultState(ResidentPage, rx.State):
     found: rx.Field[bool] = rx.field(False)
     number: rx.Field[str] = rx.field("")
     created_text: rx.Field[str] = rx.field("")
@@ -32,13 +32,11 @@ class PaymentResultState(rx.State):
     items: rx.Field[list[PaymentItemView]] = rx.field(default_factory=list)
     continue_url: rx.Field[str] = rx.field("")
     _public_id: str = ""
-    _resident_id: int = 0
     _polling: bool = False
 
     @event
     async def open_page(self):
-        session_state = await self.get_state(SessionState)
-        refused, self._resident_id = await session_state.page_access()
+        refused = await self.admit()
         if refused:
             return refused
         self._public_id = self.router.url.query_parameters.get("payment", "")
@@ -71,9 +69,9 @@ class PaymentResultState(rx.State):
     @event
     async def download_receipt(self):
         """«Скачать квитанцию (PDF)»: built from the database for the signed-in resident's own payment."""
-        resident_id = await (await self.get_state(SessionState)).current_resident_id()
-        if resident_id is None or resident_id != self._resident_id:
-            return rx.redirect("/", replace=True)
+        resident_id = await self.signed_in_resident()
+        if resident_id is None:
+            return self.to_start()
         public_id = self._public_id
         view = await in_transaction(lambda session: payments.payment_view(session, resident_id, public_id))
         if view is None or view.status != "succeeded":

@@ -6,17 +6,17 @@ from gkh_web.services import payments
 from gkh_web.services.payments import PaymentView
 from gkh_web.state.db import in_transaction
 from gkh_web.state.event import event
-from gkh_web.state.session import SessionState
+from gkh_web.state.resident import ResidentPage
 
 
-class PaymentHistoryState(rx.State):
+class PaymentHistoryState(ResidentPage, rx.State):
     payments: rx.Field[list[PaymentView]] = rx.field(default_factory=list)
     loaded: rx.Field[bool] = rx.field(False)
 
     @event
     async def open_page(self):
-        session_state = await self.get_state(SessionState)
-        refused, resident_id = await session_state.page_access()
+        refused = await self.admit()
+        resident_id = self._resident_id
         if refused:
             self.payments, self.loaded = [], False
             return refused

@@ -31,6 +31,7 @@ import reflex as rx
 from reflex.middleware import Middleware
 from reflex.state import BaseState
 
+from gkh_web import paths
 from gkh_web.db.engine import session_scope
 from gkh_web.domain import pkce
 from gkh_web.services import esia_client, payments, residents
@@ -41,11 +42,6 @@ from gkh_web.state.event import event
 
 log = logging.getLogger(__name__)
 
-START_ROUTE = "/"
-CABINET_ROUTE = "/cabinet"
-AGREEMENT_ROUTE = "/agreement"
-SESSION_END_ROUTE = "/session/end"
-"""Where the sandbox gateway's idle guard sends the tab (``pages/session_end.py``)."""
 
 # Drops the tab's Reflex token and reloads: the next visitor gets a brand-new state
 # tree, and the replaced history entry cannot bring the previous page back.
@@ -194,9 +190,9 @@ class SessionState(rx.State):
         if not code or not expected_state or returned_state != expected_state:
             signed_in = await self.current_resident() if self._token else None
             if signed_in:  # a repeated on_load or a reload of this page: go where the resident belongs
-                return self._land(AGREEMENT_ROUTE if signed_in.needs_agreement else CABINET_ROUTE)
+                return self._land(paths.AGREEMENT if signed_in.needs_agreement else paths.CABINET)
             self.sign_in_error = "Вход не завершён: начните вход заново"
-            return self._land(START_ROUTE)
+            return self._land(paths.START)
         settings = get_settings()
         try:
             claims = await esia_client.fetch_claims(
@@ -206,7 +202,7 @@ class SessionState(rx.State):
             )
         except (esia_client.EsiaUnavailable, esia_client.EsiaSignInFailed) as error:
             self.sign_in_error = str(error)
-            return self._land(START_ROUTE)
+            return self._land(paths.START)
         previous = self._token  # a sign-in over an open session on this tab ends the old one
 
         def open_session(session):
@@ -218,7 +214,7 @@ class SessionState(rx.State):
         token, needs_agreement = await in_transaction(open_session)
         new_tab_token = await _give_session_to_new_tab(token, claims.fio)
         await wipe_tab(self)  # the old token keeps nothing: not the session, not the sign-in round trip
-        return self._land(AGREEMENT_ROUTE if needs_agreement else CABINET_ROUTE, new_tab_token)
+        return self._land(paths.AGREEMENT if needs_agreement else paths.CABINET, new_tab_token)
 
     @event
     async def sign_out(self):
@@ -250,9 +246,9 @@ class SessionState(rx.State):
         check gives both, so opening a page costs one session look-up, not two."""
         found = await self.current_resident()
         if found is None:
-            return rx.redirect(START_ROUTE, replace=True), 0
+            return rx.redirect(paths.START, replace=True), 0
         if found.needs_agreement and not agreement_page:
-            return rx.redirect(AGREEMENT_ROUTE, replace=True), found.resident_id
+            return rx.redirect(paths.AGREEMENT, replace=True), found.resident_id
         return None, found.resident_id
 
 
@@ -285,7 +281,7 @@ class TabGuard(Middleware):
         session_state = await state.get_state(SessionState)
         if not session_state._token:
             return None
-        if (event.router_data or {}).get("pathname") == SESSION_END_ROUTE:
+        if (event.router_data or {}).get("pathname") == paths.SESSION_END:
             await session_state._end("idle")  # a page outside the app timed out: end before anything is sent
         else:
             await session_state.current_resident()  # wipes the tab when the session is over

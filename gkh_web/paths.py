@@ -1,0 +1,15 @@
+"""Every address of the app, in one place: the routes table, redirects and links all name them from here.
+
+No imports: settings, states and pages all read it without pulling anything else in.
+"""
+
+START = "/"
+ESIA_LOGIN = "/esia/login"
+AUTH_CALLBACK = "/auth/callback"
+SESSION_END = "/session/end"
+AGREEMENT = "/agreement"
+CABINET = "/cabinet"
+PAY = "/pay"
+PAY_OTHER = "/pay/other"
+PAY_RESULT = "/pay/result"
+PAYMENTS = "/payments"
