@@ -10,9 +10,9 @@ from gkh_web import routes
 from gkh_web.api import build_api, security_headers
 from gkh_web.services import config_check
 from gkh_web.settings import get_settings
-from gkh_web.state.reconciler import reconcile_payments_forever
 from gkh_web.state.session import TabGuard
-from gkh_web.state.startup import register_own_esia_client
+from gkh_web.tasks.esia_registration import register_own_esia_client
+from gkh_web.tasks.reconciler import reconcile_payments_forever
 
 config_check.enforce(get_settings())  # production never starts on demo defaults
 

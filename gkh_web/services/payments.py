@@ -25,7 +25,6 @@ the caller's transaction. Success is never downgraded.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import json
 import logging
@@ -35,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -54,6 +53,7 @@ from gkh_web.db.models import (
     stored_key,
     utc_now,
 )
+from gkh_web.db.threads import in_thread
 from gkh_web.domain import payment_states as ps
 from gkh_web.domain.dates import format_period
 from gkh_web.domain.money import format_rubles
@@ -85,6 +85,7 @@ EXPIRE_AFTER_SECONDS = 30 * 60
 """How long the payer has on the gateway page before the reconciler cancels the payment."""
 MOSCOW = ZoneInfo("Europe/Moscow")
 SessionFactory = Callable[[], AbstractContextManager[Session]]
+T = TypeVar("T")
 
 
 class DocumentBeingPaid(Exception):
@@ -404,6 +405,61 @@ def _metadata(payment: Payment) -> dict[str, str]:
     return {"payment_id": payment.public_id}
 
 
+async def _in_database(session_factory: SessionFactory, work: Callable[..., T], *args: Any) -> T:
+    """Database work of the async functions here leaves the event loop one way only: ``work(session, *args)``
+    in a thread of the database pool (``db.threads.in_thread``), one session; ``work`` commits."""
+    def run() -> T:
+        with session_factory() as session:
+            return work(session, *args)
+    return await in_thread(run)
+
+
+def _current_result(session: Session, payment_id: int) -> StartResult:
+    return _start_result(_load(session, payment_id, lock=False))
+
+
+def _applied_answer(session: Session, payment_id: int, gp: GatewayPayment, source: str, now: datetime | None) -> bool:
+    """The gateway's view applied and committed; True if the status moved."""
+    moved = apply_gateway_payment(session, payment_id, gp, source=source, now=now)
+    session.commit()
+    return moved
+
+
+CreateRequest = tuple[str, int, str, str, "str | None", dict[str, str]]
+
+
+def _submit(session: Session, payment_id: int, return_url: str, now: datetime | None) -> StartResult | CreateRequest:
+    """T1: CREATED → SUBMITTED committed, and what to send; a payment past CREATED gives its result instead."""
+    payment = _load(session, payment_id)
+    if payment.status != ps.CREATED:
+        return _start_result(payment)
+    payment.return_url = payment.return_url or return_url
+    transition(session, payment_id, ps.SUBMITTED, source="app", now=now)
+    request = (payment.idempotency_key, payment.amount_kopecks, payment.description, payment.return_url or "",
+               payment.method, _metadata(payment))
+    session.commit()
+    return request
+
+
+def _rejected(session: Session, payment_id: int, error: GatewayRejected, now: datetime | None) -> StartResult:
+    transition(session, payment_id, ps.FAILED, source="gateway", failure_reason="gateway_rejected",
+               detail={"http_status": error.status_code, "code": error.code}, now=now)
+    session.commit()
+    return _current_result(session, payment_id)
+
+
+def _answered(
+    session: Session, payment_id: int, gp: GatewayPayment, refused: bool, now: datetime | None,
+) -> StartResult:
+    """T2: the gateway's answer applied; a page address we may not follow puts the payment to review."""
+    apply_gateway_payment(session, payment_id, gp, source="gateway", now=now)
+    if refused:
+        _review(session, _load(session, payment_id), "app",
+                "confirmation_url refused: " + _url_summary(gp.confirmation_url or ""), now or utc_now())
+    session.commit()
+    return _current_result(session, payment_id)
+
+
 async def start_payment(
     payment_id: int, gateway: PaymentGateway, return_url: str, *,
     session_factory: SessionFactory = session_scope, now: datetime | None = None,
@@ -416,35 +472,18 @@ async def start_payment(
     replays the create with the same key. GatewayRejected → FAILED. A payment
     not in CREATED is not sent again: the result reflects its current state.
     """
-    with session_factory() as session:
-        payment = _load(session, payment_id)
-        if payment.status != ps.CREATED:
-            return _start_result(payment)
-        payment.return_url = payment.return_url or return_url
-        transition(session, payment_id, ps.SUBMITTED, source="app", now=now)
-        request = (payment.idempotency_key, payment.amount_kopecks, payment.description, payment.return_url,
-                   payment.method, _metadata(payment))
-        session.commit()
+    request = await _in_database(session_factory, _submit, payment_id, return_url, now)
+    if isinstance(request, StartResult):
+        return request
     try:
         gp = await gateway.create(*request)
     except GatewayUnavailable as error:
         log.warning("payment %s: gateway create outcome unknown: %s", payment_id, error)
-        with session_factory() as session:
-            return _start_result(_load(session, payment_id, lock=False))
+        return await _in_database(session_factory, _current_result, payment_id)
     except GatewayRejected as error:
-        with session_factory() as session:
-            transition(session, payment_id, ps.FAILED, source="gateway", failure_reason="gateway_rejected",
-                       detail={"http_status": error.status_code, "code": error.code}, now=now)
-            session.commit()
-            return _start_result(_load(session, payment_id, lock=False))
+        return await _in_database(session_factory, _rejected, payment_id, error, now)
     refused = bool(gp.confirmation_url) and gateway_pages.browser_address(gp.confirmation_url) is None
-    with session_factory() as session:
-        apply_gateway_payment(session, payment_id, gp, source="gateway", now=now)
-        if refused:
-            _review(session, _load(session, payment_id), "app",
-                    "confirmation_url refused: " + _url_summary(gp.confirmation_url or ""), now or utc_now())
-        session.commit()
-        result = _start_result(_load(session, payment_id, lock=False))
+    result = await _in_database(session_factory, _answered, payment_id, gp, refused, now)
     if refused:  # nobody will pay on that page: release the documents now rather than at the expiry
         await _cancel_at_gateway(payment_id, gp.id, request[0], gateway, session_factory, now=now)
     return result
@@ -468,10 +507,7 @@ async def _cancel_at_gateway(
     except (GatewayUnavailable, GatewayRejected) as error:
         log.info("payment %s: not cancelled now (%s); the reconciler will", payment_id, error)
         return False
-    with session_factory() as session:
-        moved = apply_gateway_payment(session, payment_id, gp, source="app", now=now)
-        session.commit()
-        return moved
+    return await _in_database(session_factory, _applied_answer, payment_id, gp, "app", now)
 
 
 def _url_summary(url: str) -> str:
@@ -494,6 +530,15 @@ def _start_result(payment: Payment) -> StartResult:
 # --- The payer walked away ------------------------------------------------------------------------------
 
 
+def _waiting_on_the_gateway_page(session: Session, resident_id: int) -> list[tuple[int, str, str]]:
+    rows = session.exec(
+        select(Payment).where(Payment.resident_id == resident_id, Payment.status == ps.AWAITING_CUSTOMER,
+                              col(Payment.gateway_payment_id).is_not(None))
+    ).all()
+    return [(stored_id(payment), payment.gateway_payment_id, payment.idempotency_key)
+            for payment in rows if payment.gateway_payment_id is not None]
+
+
 async def cancel_waiting_payments(
     resident_id: int, gateway: PaymentGateway, *, session_factory: SessionFactory = session_scope,
 ) -> int:
@@ -505,13 +550,7 @@ async def cancel_waiting_payments(
     money was taken meanwhile, the gateway refuses the cancel or answers ``succeeded`` and the
     payment succeeds as usual (success is never downgraded). Returns how many moved.
     """
-    with session_factory() as session:
-        rows = session.exec(
-            select(Payment).where(Payment.resident_id == resident_id, Payment.status == ps.AWAITING_CUSTOMER,
-                                  col(Payment.gateway_payment_id).is_not(None))
-        ).all()
-        waiting = [(stored_id(payment), payment.gateway_payment_id, payment.idempotency_key)
-                   for payment in rows if payment.gateway_payment_id is not None]
+    waiting = await _in_database(session_factory, _waiting_on_the_gateway_page, resident_id)
     moved = 0
     for payment_id, gateway_payment_id, key in waiting:
         moved += await _cancel_at_gateway(payment_id, gateway_payment_id, key, gateway, session_factory)
@@ -562,18 +601,6 @@ def _find_hinted(session: Session, hint: _Hint) -> tuple[int, str, bool] | None:
     return (stored_id(payment), payment.public_id, True) if payment is not None else None
 
 
-def _looked_up(session_factory: SessionFactory, hint: _Hint) -> tuple[int, str, bool] | None:
-    with session_factory() as session:
-        return _find_hinted(session, hint)
-
-
-def _applied(session_factory: SessionFactory, payment_id: int, gp: GatewayPayment) -> bool:
-    with session_factory() as session:
-        moved = apply_gateway_payment(session, payment_id, gp, source="webhook")
-        session.commit()
-        return moved
-
-
 async def _gateway_view(gateway: PaymentGateway, gateway_payment_id: str, payment_id: int) -> GatewayPayment | str:
     """The gateway's own answer about the payment, or the outcome when there is none to act on."""
     try:
@@ -605,7 +632,7 @@ async def handle_notification(body: object, gateway: PaymentGateway, session_fac
     hint = _hint(body)
     if hint is None:
         return "malformed"
-    found = await asyncio.to_thread(_looked_up, session_factory, hint)
+    found = await _in_database(session_factory, _find_hinted, hint)
     if found is None:
         log.warning("webhook for an unknown gateway payment %s ignored", hint.gateway_payment_id)
         return "unknown"
@@ -616,7 +643,7 @@ async def handle_notification(body: object, gateway: PaymentGateway, session_fac
     if by_metadata and gp.metadata.get("payment_id") != public_id:
         log.warning("webhook: gateway payment %s is not payment %s", gp.id, payment_id)
         return "mismatch"
-    moved = await asyncio.to_thread(_applied, session_factory, payment_id, gp)
+    moved = await _in_database(session_factory, _applied_answer, payment_id, gp, "webhook", None)
     return "applied" if moved else "ignored"
 
 
@@ -629,6 +656,40 @@ class ReconcileReport:
     changed: int = 0
     unavailable: int = 0
     expired: int = 0
+
+
+def _open_payments(
+    session: Session, stale_before: datetime, deadline: datetime, now: datetime,
+) -> tuple[int, list[tuple[int, str | None, str, int, str, str, str | None, dict[str, str], bool]]]:
+    """Expire what was never sent (committed), and list what to ask the gateway about."""
+    expired = 0
+    abandoned = session.exec(
+        select(Payment.id).where(Payment.status == ps.CREATED, col(Payment.created_at) <= deadline)
+    ).all()
+    for payment_id in abandoned:
+        if transition(session, stored_key(payment_id), ps.EXPIRED, source="reconciler", now=now,
+                      failure_reason="expired_on_confirmation", detail={"note": "never sent"}):
+            expired += 1
+    session.commit()
+    pending = [
+        (stored_id(payment), payment.gateway_payment_id, payment.idempotency_key, payment.amount_kopecks,
+         payment.description, payment.return_url or "", payment.method, _metadata(payment),
+         as_utc(payment.created_at) <= deadline)
+        for payment in session.exec(
+            select(Payment)
+            .where(col(Payment.status).in_([ps.SUBMITTED, ps.AWAITING_CUSTOMER]))
+            .where(col(Payment.updated_at) <= stale_before)
+            .order_by(col(Payment.id))
+        ).all()
+    ]
+    return expired, pending
+
+
+def _never_created(session: Session, payment_id: int, error: GatewayRejected, now: datetime) -> bool:
+    moved = transition(session, payment_id, ps.FAILED, source="reconciler", now=now,
+                       failure_reason="gateway_rejected", detail={"http_status": error.status_code})
+    session.commit()
+    return moved
 
 
 async def reconcile(
@@ -648,26 +709,7 @@ async def reconcile(
     report = ReconcileReport()
     stale_before = now - timedelta(seconds=stale_after_seconds)
     deadline = now - timedelta(seconds=expire_after_seconds)
-    with session_factory() as session:
-        abandoned = session.exec(
-            select(Payment.id).where(Payment.status == ps.CREATED, col(Payment.created_at) <= deadline)
-        ).all()
-        for payment_id in abandoned:
-            if transition(session, stored_key(payment_id), ps.EXPIRED, source="reconciler", now=now,
-                          failure_reason="expired_on_confirmation", detail={"note": "never sent"}):
-                report.expired += 1
-        session.commit()
-        pending = [
-            (stored_id(payment), payment.gateway_payment_id, payment.idempotency_key, payment.amount_kopecks,
-             payment.description, payment.return_url or "", payment.method, _metadata(payment),
-             as_utc(payment.created_at) <= deadline)
-            for payment in session.exec(
-                select(Payment)
-                .where(col(Payment.status).in_([ps.SUBMITTED, ps.AWAITING_CUSTOMER]))
-                .where(col(Payment.updated_at) <= stale_before)
-                .order_by(col(Payment.id))
-            ).all()
-        ]
+    report.expired, pending = await _in_database(session_factory, _open_payments, stale_before, deadline, now)
     for payment_id, gateway_id, key, amount, description, return_url, method, metadata, overdue in pending:
         report.checked += 1
         try:
@@ -686,20 +728,15 @@ async def reconcile(
             continue
         except GatewayRejected as error:
             if gateway_id is None:  # the gateway refuses the create itself: it never existed there
-                with session_factory() as session:
-                    if transition(session, payment_id, ps.FAILED, source="reconciler", now=now,
-                                  failure_reason="gateway_rejected", detail={"http_status": error.status_code}):
-                        report.changed += 1
-                    session.commit()
+                if await _in_database(session_factory, _never_created, payment_id, error, now):
+                    report.changed += 1
             else:
                 log.error("payment %s: gateway refuses to show it: %s", payment_id, error)
                 report.unavailable += 1
             continue
-        with session_factory() as session:
-            if overdue and gp.status == "canceled" and gp.cancellation_reason == "canceled_by_merchant":
-                gp = dataclasses.replace(gp, cancellation_reason="expired_on_confirmation")
-            moved = apply_gateway_payment(session, payment_id, gp, source="reconciler", now=now)
-            session.commit()
+        if overdue and gp.status == "canceled" and gp.cancellation_reason == "canceled_by_merchant":
+            gp = dataclasses.replace(gp, cancellation_reason="expired_on_confirmation")
+        moved = await _in_database(session_factory, _applied_answer, payment_id, gp, "reconciler", now)
         if moved:
             report.changed += 1
             if gp.status == "canceled" and overdue:
@@ -799,19 +836,23 @@ async def refresh_from_gateway(
     public_id: str, gateway: PaymentGateway, *, session_factory: SessionFactory = session_scope,
 ) -> None:
     """Ask the gateway about an unfinished payment (no transaction open during the HTTP call)."""
-    with session_factory() as session:
-        payment = session.exec(select(Payment).where(Payment.public_id == public_id)).first()
-        if payment is None or ps.is_final(payment.status) or not payment.gateway_payment_id:
-            return
-        payment_id, gateway_payment_id = stored_id(payment), payment.gateway_payment_id
+    unfinished = await _in_database(session_factory, _unfinished_at_gateway, public_id)
+    if unfinished is None:
+        return
+    payment_id, gateway_payment_id = unfinished
     try:
         gp = await gateway.get(gateway_payment_id)
     except (GatewayUnavailable, GatewayRejected) as error:
         log.info("payment %s: status not available from the gateway yet: %s", payment_id, error)
         return
-    with session_factory() as session:
-        apply_gateway_payment(session, payment_id, gp, source="gateway")
-        session.commit()
+    await _in_database(session_factory, _applied_answer, payment_id, gp, "gateway", None)
+
+
+def _unfinished_at_gateway(session: Session, public_id: str) -> tuple[int, str] | None:
+    payment = session.exec(select(Payment).where(Payment.public_id == public_id)).first()
+    if payment is None or ps.is_final(payment.status) or not payment.gateway_payment_id:
+        return None
+    return stored_id(payment), payment.gateway_payment_id
 
 
 def _method_text(payment: Payment) -> str:

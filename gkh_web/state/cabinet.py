@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from gkh_web.db.threads import in_transaction
 from gkh_web.domain.money import format_rubles
 from gkh_web.services import accounts
 from gkh_web.services.accounts import LinkedAccountView
-from gkh_web.state.db import in_transaction
 from gkh_web.state.event import event
 from gkh_web.state.resident import ResidentPage
 

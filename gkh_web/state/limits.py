@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from gkh_web.db.threads import in_thread
 from gkh_web.services import rate_limits
-from gkh_web.state.db import in_thread
 
 
 def lookup_subjects(state: rx.State) -> list[tuple[str, str]]:

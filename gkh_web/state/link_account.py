@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
+from gkh_web.db.threads import in_transaction
 from gkh_web.domain.identifiers import IdentifierError
 from gkh_web.services import accounts
 from gkh_web.services.accounts import HouseChoice, ProviderChoice
 from gkh_web.state.cabinet import CabinetState
-from gkh_web.state.db import in_transaction
 from gkh_web.state.event import event
 from gkh_web.state.limits import lookup_subjects, refusal
 from gkh_web.state.resident import ResidentPage

@@ -24,6 +24,7 @@ import json
 import reflex as rx
 
 from gkh_web import paths
+from gkh_web.db.threads import in_transaction
 from gkh_web.domain.allocation import (
     AmountCheck,
     DocumentChoice,
@@ -34,6 +35,7 @@ from gkh_web.domain.allocation import (
 from gkh_web.domain.money import format_rubles
 from gkh_web.services import payment_page, payments, residents
 from gkh_web.services.accounts import AccessDenied, AccountLookupError
+from gkh_web.services.gateway_factory import current_gateway
 from gkh_web.services.payment_page import (
     ConfirmedItem,
     DocumentServices,
@@ -42,9 +44,7 @@ from gkh_web.services.payment_page import (
     SelectionError,
 )
 from gkh_web.settings import get_settings
-from gkh_web.state.db import in_transaction
 from gkh_web.state.event import event
-from gkh_web.state.gateway import current_gateway
 from gkh_web.state.limits import refusal
 from gkh_web.state.pay_other import PayOtherState
 from gkh_web.state.resident import ResidentPage

@@ -7,12 +7,12 @@ import json
 
 import reflex as rx
 
+from gkh_web.db.threads import in_transaction
 from gkh_web.services import gateway_pages, payments
+from gkh_web.services.gateway_factory import current_gateway
 from gkh_web.services.payments import PaymentItemView
 from gkh_web.services.receipt_pdf import receipt_pdf
-from gkh_web.state.db import in_transaction
 from gkh_web.state.event import event
-from gkh_web.state.gateway import current_gateway
 from gkh_web.state.resident import ResidentPage
 
 POLL_SECONDS = 2

@@ -2,9 +2,9 @@
 
 import reflex as rx
 
+from gkh_web.db.threads import in_transaction
 from gkh_web.services import payments
 from gkh_web.services.payments import PaymentView
-from gkh_web.state.db import in_transaction
 from gkh_web.state.event import event
 from gkh_web.state.resident import ResidentPage
 

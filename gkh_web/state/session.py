@@ -33,11 +33,11 @@ from reflex.state import BaseState
 
 from gkh_web import paths
 from gkh_web.db.engine import session_scope
+from gkh_web.db.threads import in_transaction
 from gkh_web.domain import pkce
 from gkh_web.services import esia_client, payments, residents
 from gkh_web.services.gateway_factory import current_gateway
 from gkh_web.settings import get_settings
-from gkh_web.state.db import in_transaction
 from gkh_web.state.event import event
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from gkh_web.db.engine import get_engine, session_scope
 from gkh_web.db.models import BackgroundLease, utc_now
 from gkh_web.services import leases
-from gkh_web.state import reconciler
+from gkh_web.tasks import reconciler
 
 JOB = "test-job"
 

@@ -3,9 +3,9 @@
 import asyncio
 import logging
 
+from gkh_web.db.threads import in_transaction
 from gkh_web.esia import clients
 from gkh_web.settings import get_settings
-from gkh_web.state.db import in_transaction
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 5
