@@ -5,7 +5,7 @@ URL, its own Starlette routes under ``/sandbox-gateway``. Nothing here imports
 reflex or the app's models, so it can run as a sidecar just as well.
 """
 
+from gkh_web.domain.webhook_signature import sign_webhook, verify_webhook
 from gkh_web.sandbox_gateway.app import build_sandbox_app, sandbox_routes
-from gkh_web.sandbox_gateway.signing import sign_webhook, verify_webhook
 
 __all__ = ["build_sandbox_app", "sandbox_routes", "sign_webhook", "verify_webhook"]

@@ -19,10 +19,10 @@ import time
 import httpx
 from starlette.concurrency import run_in_threadpool
 
+from gkh_web.domain.webhook_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_webhook
 from gkh_web.sandbox_gateway import store
 from gkh_web.sandbox_gateway.config import get_sandbox_settings
 from gkh_web.sandbox_gateway.objects import payment_object
-from gkh_web.sandbox_gateway.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_webhook
 
 log = logging.getLogger(__name__)
 

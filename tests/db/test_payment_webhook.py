@@ -16,8 +16,8 @@ from starlette.applications import Starlette
 from gkh_web import payment_webhook
 from gkh_web.db.engine import session_scope
 from gkh_web.domain import payment_states as ps
+from gkh_web.domain.webhook_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_webhook
 from gkh_web.payment_webhook import MAX_BODY_BYTES, WEBHOOK_PATH, sender_address, sender_allowed, webhook_routes
-from gkh_web.sandbox_gateway.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_webhook
 from gkh_web.services import payments as pay
 from gkh_web.settings import get_settings
 from tests.db.test_payments import RETURN_URL, T0, new_payment, resident, status

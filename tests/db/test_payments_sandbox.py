@@ -19,15 +19,15 @@ from sqlmodel import Session, select
 from gkh_web.db.engine import get_engine, session_scope
 from gkh_web.db.models import Payment, Resident, utc_now
 from gkh_web.domain import payment_states as ps
-from gkh_web.sandbox_gateway import db as sandbox_db
-from gkh_web.sandbox_gateway import webhooks
-from gkh_web.sandbox_gateway.app import build_sandbox_app
-from gkh_web.sandbox_gateway.config import get_sandbox_settings
-from gkh_web.sandbox_gateway.signing import (
+from gkh_web.domain.webhook_signature import (
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     verify_webhook,
 )
+from gkh_web.sandbox_gateway import db as sandbox_db
+from gkh_web.sandbox_gateway import webhooks
+from gkh_web.sandbox_gateway.app import build_sandbox_app
+from gkh_web.sandbox_gateway.config import get_sandbox_settings
 from gkh_web.services import payments as pay
 from gkh_web.services.demo_data import DEMO_LOGINS
 from gkh_web.services.gateway_client import HttpGateway

@@ -14,6 +14,7 @@ import pytest
 
 from gkh_web.domain.cards import MSG_CARD_FORMAT, MSG_CARD_LUHN
 from gkh_web.domain.contacts import MSG_PHONE
+from gkh_web.domain.webhook_signature import verify_webhook
 from gkh_web.sandbox_gateway.hosted import (
     MSG_3DS_FORMAT,
     MSG_EXPIRY_FORMAT,
@@ -22,7 +23,6 @@ from gkh_web.sandbox_gateway.hosted import (
     MSG_HOLDER,
     MSG_WALLET_CODE,
 )
-from gkh_web.sandbox_gateway.signing import verify_webhook
 from tests.db.conftest import snapshot
 from tests.hostile.support import (
     CRLF,

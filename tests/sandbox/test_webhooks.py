@@ -10,8 +10,9 @@ import json
 import httpx
 import pytest
 
-from gkh_web.sandbox_gateway import signing, store, webhooks
-from gkh_web.sandbox_gateway.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_webhook, verify_webhook
+from gkh_web.domain import webhook_signature as signing
+from gkh_web.domain.webhook_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign_webhook, verify_webhook
+from gkh_web.sandbox_gateway import store, webhooks
 from tests.sandbox.conftest import create, page_path, pay_card
 
 SECRET = "sandbox-secret"

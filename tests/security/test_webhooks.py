@@ -18,11 +18,11 @@ from gkh_web import payment_webhook
 from gkh_web.db.engine import session_scope
 from gkh_web.db.models import Payment
 from gkh_web.domain import payment_states as ps
+from gkh_web.domain.webhook_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_webhook
 from gkh_web.payment_webhook import MAX_BODY_BYTES, WEBHOOK_PATH
 from gkh_web.sandbox_gateway import store, webhooks
 from gkh_web.sandbox_gateway.app import build_sandbox_app
 from gkh_web.sandbox_gateway.config import get_sandbox_settings
-from gkh_web.sandbox_gateway.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_webhook
 from gkh_web.services import payments as pay
 from gkh_web.services.gateway_client import HttpGateway
 from gkh_web.settings import SANDBOX_SHOP_SECRET, SANDBOX_WEBHOOK_SECRET, get_settings

@@ -1,8 +1,10 @@
-"""HMAC-SHA256 signatures of sandbox webhooks (shared by the sandbox and the app).
+"""HMAC-SHA256 signatures of the gateway's notifications: the scheme both sides speak.
 
 The signature covers ``f"{timestamp}.{body}"`` so a captured body cannot be
 replayed later under a fresh timestamp, and a stale timestamp is refused —
-the Stripe scheme the design (§6.6) asks for.
+the Stripe scheme the design (§6.6) asks for. Pure Python and part of the
+protocol, so the app's webhook route checks it without importing the
+sandbox, and the sandbox signs with the same code.
 """
 
 from __future__ import annotations
