@@ -161,10 +161,6 @@ class Settings:
         """The server ends a session idle longer than the kiosk's prompt and countdown together."""
         return self.kiosk_idle_seconds + self.kiosk_countdown_seconds
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -9,7 +9,6 @@ reads what a resident typed, ``format_rubles`` prints Russian-style amounts
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 NBSP = "\u00a0"
 NARROW_NBSP = "\u202f"
@@ -18,14 +17,12 @@ RUBLE_SIGN = "\u20bd"
 
 KOPECKS_PER_RUBLE = 100
 MAX_RUBLE_DIGITS = 15
-_ONE_KOPECK = Decimal("0.01")
 
 MSG_EMPTY = "Введите сумму"
 MSG_NOT_A_NUMBER = "Сумма должна быть числом, например 1 234,56"
 MSG_TOO_PRECISE = "Не больше двух знаков после запятой"
 MSG_NEGATIVE = "Сумма не может быть отрицательной"
 MSG_TOO_LARGE = "Слишком большая сумма"
-MSG_SUBKOPECK = "Сумма указана точнее копейки"
 
 # Longest suffixes first so «руб.» is not cut as «р».
 _CURRENCY_SUFFIXES = ("рублей", "руб.", "руб", "р.", "р", RUBLE_SIGN)
@@ -34,7 +31,6 @@ _AMOUNT_RE = re.compile(
     r"(?P<rubles>[0-9]*|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+)"
     r"(?:[.,](?P<kopecks>[0-9]*))?"
 )
-_IMPORT_AMOUNT_RE = re.compile(r"[-+]?[0-9]+(?:[.,][0-9]+)?")
 
 
 class MoneyError(ValueError):
@@ -110,46 +106,3 @@ def _require_kopecks(kopecks: int) -> None:
     """Refuse anything but a real ``int`` so fractional rubles cannot sneak in."""
     if isinstance(kopecks, bool) or not isinstance(kopecks, int):
         raise TypeError(f"Сумма в копейках должна быть целым числом, получено {kopecks!r}")
-
-
-def rubles_to_kopecks(value: Decimal | str | int) -> int:
-    """Convert a ruble amount from an import file into kopecks.
-
-    * ``Decimal`` or ``str`` («1234.56», «1234,56», «-50.5»): rubles with at
-      most two significant fraction digits, else MoneyError («Сумма указана
-      точнее копейки»). Negative values are allowed here: import files carry
-      recalculations and advances.
-    * ``int``: a whole number of **rubles**, simply multiplied by 100
-      (``rubles_to_kopecks(15) == 1500``). Never pass kopecks to this function.
-    """
-    if isinstance(value, bool):
-        raise TypeError("Сумма в рублях не может быть логическим значением")
-    if isinstance(value, int):
-        return value * KOPECKS_PER_RUBLE
-    if isinstance(value, str):
-        return _decimal_rubles_to_kopecks(_import_text_to_decimal(value))
-    if isinstance(value, Decimal):
-        return _decimal_rubles_to_kopecks(value)
-    raise TypeError(f"Сумму в рублях нужно передать как Decimal, str или int, получено {value!r}")
-
-
-def _import_text_to_decimal(text: str) -> Decimal:
-    """Accept plain «-1234.56» / «1234,56» only: no exponents, NaN or spaces inside."""
-    stripped = text.strip()
-    if not stripped:
-        raise MoneyError(MSG_EMPTY)
-    if _IMPORT_AMOUNT_RE.fullmatch(stripped) is None:
-        raise MoneyError(MSG_NOT_A_NUMBER)
-    return Decimal(stripped.replace(",", "."))
-
-
-def _decimal_rubles_to_kopecks(rubles: Decimal) -> int:
-    """Scale exact rubles to kopecks; refuse fractions of a kopeck instead of rounding."""
-    if not rubles.is_finite():
-        raise MoneyError(MSG_NOT_A_NUMBER)
-    if abs(rubles) >= Decimal(10) ** MAX_RUBLE_DIGITS:
-        raise MoneyError(MSG_TOO_LARGE)
-    kopeck_exact = rubles.quantize(_ONE_KOPECK)
-    if kopeck_exact != rubles:
-        raise MoneyError(MSG_SUBKOPECK)
-    return int(kopeck_exact.scaleb(2))

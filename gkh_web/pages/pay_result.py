@@ -5,6 +5,7 @@ import reflex as rx
 from gkh_web import paths
 from gkh_web.components.buttons import link_button
 from gkh_web.components.layout import HEADER_BLUE, page_frame
+from gkh_web.domain import payment_states as ps
 from gkh_web.services.payments import PaymentItemView
 from gkh_web.state.pay_result import PaymentResultState
 
@@ -50,7 +51,7 @@ def pay_result_page() -> rx.Component:
             PaymentResultState.found,
             rx.vstack(
                 rx.cond(
-                    PaymentResultState.status == "succeeded",
+                    PaymentResultState.status == ps.SUCCEEDED,
                     rx.callout("Оплата выполнена", icon="circle-check", color_scheme="green", size="3",
                                width="100%", id="payment-status"),
                     rx.cond(
@@ -63,11 +64,11 @@ def pay_result_page() -> rx.Component:
                 ),
                 _receipt(),
                 rx.flex(
-                    rx.cond(PaymentResultState.status == "succeeded",
+                    rx.cond(PaymentResultState.status == ps.SUCCEEDED,
                             rx.button(rx.icon("file-down", size=22), "Скачать квитанцию (PDF)", size="4",
                                       on_click=PaymentResultState.download_receipt, id="receipt-download",
                                       background=HEADER_BLUE)),
-                    rx.cond(~PaymentResultState.in_progress & (PaymentResultState.status != "succeeded"),
+                    rx.cond(~PaymentResultState.in_progress & (PaymentResultState.status != ps.SUCCEEDED),
                             link_button("Попробовать снова", href=paths.PAY, link_id="payment-retry", size="4",
                                         background=HEADER_BLUE, style={"color": "white"})),
                     rx.cond(PaymentResultState.in_progress & (PaymentResultState.continue_url != ""),

@@ -4,6 +4,7 @@ import reflex as rx
 
 from gkh_web import paths
 from gkh_web.components.layout import page_frame
+from gkh_web.domain import payment_states as ps
 from gkh_web.services.payments import PaymentView
 from gkh_web.state.payment_history import PaymentHistoryState
 
@@ -14,7 +15,7 @@ def _payment(payment: PaymentView) -> rx.Component:
             rx.vstack(
                 rx.text("Платёж ", payment.number, " от ", payment.created_text, weight="bold", size="4"),
                 rx.text(payment.status_text, size="3", class_name="history-status",
-                        color_scheme=rx.cond(payment.status == "succeeded", "green",
+                        color_scheme=rx.cond(payment.status == ps.SUCCEEDED, "green",
                                              rx.cond(payment.in_progress, "amber", "red"))),
                 rx.cond(payment.card_text != "", rx.text(payment.card_text, size="2", color_scheme="gray")),
                 rx.cond(payment.in_progress,

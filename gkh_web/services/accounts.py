@@ -71,10 +71,27 @@ from gkh_web.services.account_lookup import (
 )
 
 __all__ = [
-    "AccessDenied", "AccountLinkError", "AccountLookupError", "HouseChoice", "LinkOutcome", "LinkedAccountView",
-    "ProviderChoice", "PublicAccountView", "find_accounts_to_pay", "house_suggestions", "link_by_address",
-    "link_by_identifier", "linked_accounts", "providers_for_house", "public_account", "regions",
-    "require_accessible_document", "require_linked_account", "total_due_kopecks", "unlink",
+    "MSG_DOCUMENT_NOT_ACCESSIBLE",
+    "AccessDenied",
+    "AccountLinkError",
+    "AccountLookupError",
+    "HouseChoice",
+    "LinkOutcome",
+    "LinkedAccountView",
+    "ProviderChoice",
+    "PublicAccountView",
+    "find_accounts_to_pay",
+    "house_suggestions",
+    "link_by_address",
+    "link_by_identifier",
+    "linked_account_ids",
+    "linked_accounts",
+    "providers_for_house",
+    "public_account",
+    "regions",
+    "require_accessible_document",
+    "require_linked_account",
+    "unlink",
 ]
 
 MSG_CHOOSE_PROVIDER = "Выберите организацию"
@@ -119,7 +136,7 @@ class LinkOutcome:
 # --- Cabinet -----------------------------------------------------------------------------
 
 
-def _linked_ids(resident_id: int):
+def linked_account_ids(resident_id: int):
     """SELECT of the ids of the resident's linked accounts, to be used inside another query."""
     return select(ResidentAccountLink.personal_account_id).where(ResidentAccountLink.resident_id == resident_id)
 
@@ -145,12 +162,7 @@ def _views(session: Session, account_ids) -> list[LinkedAccountView]:
 
 def linked_accounts(session: Session, resident_id: int) -> list[LinkedAccountView]:
     """The cabinet's accounts with Σ amount_due of their issued documents: two queries for any number of accounts."""
-    return _views(session, _linked_ids(resident_id))
-
-
-def total_due_kopecks(session: Session, resident_id: int) -> int:
-    """Everything the resident owes on all linked accounts («Оплатить ЖКУ» shows it), in one query."""
-    return sum(summary.kopecks for summary in unpaid_by_account(session, _linked_ids(resident_id)).values())
+    return _views(session, linked_account_ids(resident_id))
 
 
 # --- Access checks ---------------------------------------------------------------------------
@@ -181,7 +193,7 @@ def require_accessible_document(session: Session, resident_id: int, document_id:
         document = session.exec(
             select(PaymentDocument)
             .where(PaymentDocument.id == document_id)
-            .where(col(PaymentDocument.personal_account_id).in_(_linked_ids(resident_id)))
+            .where(col(PaymentDocument.personal_account_id).in_(linked_account_ids(resident_id)))
         ).first()
     if document is None:
         raise AccessDenied(MSG_DOCUMENT_NOT_ACCESSIBLE)
@@ -262,8 +274,9 @@ def link_by_identifier(session: Session, resident_id: int, identifier: str) -> L
 
 def _link(session: Session, resident_id: int, accounts: list[PersonalAccount], *, field: str) -> LinkOutcome:
     """Insert links for the accounts not linked yet (flush only), or AccountLinkError on ``field`` if none is new."""
+    offered = [account.id for account in accounts]
     already = set(session.exec(
-        _linked_ids(resident_id).where(col(ResidentAccountLink.personal_account_id).in_([a.id for a in accounts]))
+        linked_account_ids(resident_id).where(col(ResidentAccountLink.personal_account_id).in_(offered))
     ).all())
     new = [account for account in accounts if account.id not in already]
     if not new:

@@ -89,7 +89,12 @@ from gkh_web.services.account_lookup import (
     natural_key,
     premises_hint,
 )
-from gkh_web.services.accounts import AccessDenied, require_accessible_document
+from gkh_web.services.accounts import (
+    MSG_DOCUMENT_NOT_ACCESSIBLE,
+    AccessDenied,
+    linked_account_ids,
+    require_accessible_document,
+)
 from gkh_web.settings import get_settings
 
 __all__ = [
@@ -112,7 +117,6 @@ LABEL_ADVANCE = "Аванс на начало периода"
 
 MSG_NOTHING_SELECTED = "Выберите хотя бы один платёжный документ и укажите сумму больше нуля"
 MSG_NO_PAYER = "Не указано, чей платёж: войдите в личный кабинет или выберите лицевой счёт"
-MSG_DOCUMENT_NOT_ACCESSIBLE = "Платёжный документ не относится к лицевым счетам вашего личного кабинета"
 MSG_DOCUMENT_NOT_IN_ACCOUNT = "Платёжный документ не относится к этому лицевому счёту"
 MSG_DOCUMENT_UNKNOWN = "Платёжный документ не найден"
 MSG_DUPLICATE = "Платёжный документ выбран дважды"
@@ -391,15 +395,10 @@ def _build_page(
     return PaymentPage(accounts=accounts, empty_reason="" if accounts else EMPTY_ALL_PAID)
 
 
-def _linked_ids(resident_id: int):
-    """SELECT of the ids of the resident's linked accounts, for use inside other queries."""
-    return select(ResidentAccountLink.personal_account_id).where(ResidentAccountLink.resident_id == resident_id)
-
-
 def payment_page_for_resident(session: Session, resident_id: int) -> PaymentPage:
     """The page for a signed-in resident: all linked accounts, in two queries (three from issue 5)."""
-    details = account_details(session, _linked_ids(resident_id))
-    documents = _shown_documents(session, _linked_ids(resident_id)) if details else []
+    details = account_details(session, linked_account_ids(resident_id))
+    documents = _shown_documents(session, linked_account_ids(resident_id)) if details else []
     return _build_page(session, details, documents, public=False)
 
 

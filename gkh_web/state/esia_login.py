@@ -35,13 +35,12 @@ class DemoLoginHint:
     phone: str
     email: str
     snils: str
-    password: str
     purpose: str
 
 
 def _demo_hints() -> list[DemoLoginHint]:
     return [
-        DemoLoginHint(d.fio, mask_phone(d.phone), d.email, mask_snils(d.snils), d.password, d.purpose)
+        DemoLoginHint(d.fio, mask_phone(d.phone), d.email, mask_snils(d.snils), d.purpose)
         for d in DEMO_LOGINS
     ]
 

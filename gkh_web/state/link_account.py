@@ -7,24 +7,18 @@ import reflex as rx
 from gkh_web.db.threads import in_transaction
 from gkh_web.domain.identifiers import IdentifierError
 from gkh_web.services import accounts
-from gkh_web.services.accounts import HouseChoice, ProviderChoice
+from gkh_web.services.accounts import ProviderChoice
 from gkh_web.state.cabinet import CabinetState
 from gkh_web.state.event import event
+from gkh_web.state.house_picker import BY_ADDRESS, BY_IDENTIFIER, HousePicker
 from gkh_web.state.limits import lookup_subjects, refusal
 from gkh_web.state.resident import ResidentPage
 
-BY_ADDRESS = "address"
-BY_IDENTIFIER = "identifier"
 
-
-class LinkAccountState(ResidentPage, rx.State):
+class LinkAccountState(ResidentPage, HousePicker, rx.State):
     dialog_open: rx.Field[bool] = rx.field(False)
     method: rx.Field[str] = rx.field(BY_ADDRESS)
     regions: rx.Field[list[str]] = rx.field(default_factory=list)
-    region: rx.Field[str] = rx.field("")
-    house_query: rx.Field[str] = rx.field("")
-    houses: rx.Field[list[HouseChoice]] = rx.field(default_factory=list)
-    house_id: rx.Field[int] = rx.field(0)
     house_label: rx.Field[str] = rx.field("")
     flat: rx.Field[str] = rx.field("")
     providers: rx.Field[list[ProviderChoice]] = rx.field(default_factory=list)
@@ -70,25 +64,16 @@ class LinkAccountState(ResidentPage, rx.State):
 
     @event
     async def set_house_query(self, value: str):
-        """Suggestions from the houses the system knows, as the resident types."""
-        self.house_query = value
-        self.house_id, self.house_label, self.providers, self.provider_id = 0, "", [], ""
+        self.house_label, self.providers, self.provider_id = "", [], ""
         self._clear_error("house")
-        region, query = self.region, value
-        if len(query.strip()) < 2 or not region:
-            self.houses = []
-            return
-        self.houses = await in_transaction(
-            lambda session: accounts.house_suggestions(session, region=region, query=query)
-        )
+        await self.suggest_houses(value)
 
     @event
     async def choose_house(self, house_id: int):
-        chosen = next((house for house in self.houses if house.house_id == house_id), None)
+        chosen = self.pick_house(house_id)
         if chosen is None:
             return
-        self.house_id, self.house_label, self.house_query = chosen.house_id, chosen.label, chosen.label
-        self.houses = []
+        self.house_label = chosen.label
         self.providers = await in_transaction(lambda session: accounts.providers_for_house(session, house_id))
         self.provider_id = str(self.providers[0].provider_id) if len(self.providers) == 1 else ""
         self._clear_error("house")

@@ -19,13 +19,12 @@ import reflex as rx
 from gkh_web.db.threads import in_transaction
 from gkh_web.domain.identifiers import IdentifierError
 from gkh_web.services import accounts
-from gkh_web.services.accounts import HouseChoice, PublicAccountView
+from gkh_web.services.accounts import PublicAccountView
 from gkh_web.state.event import event
+from gkh_web.state.house_picker import BY_ADDRESS, BY_IDENTIFIER, HousePicker
 from gkh_web.state.limits import lookup_subjects, refusal
 from gkh_web.state.resident import ResidentPage
 
-BY_IDENTIFIER = "identifier"
-BY_ADDRESS = "address"
 REFERENCE_SECONDS = 15 * 60
 """How long «Перейти к оплате» works after a search."""
 MAX_REFERENCES = 20
@@ -43,13 +42,9 @@ class FoundAccount:
     amount_due_text: str
 
 
-class PayOtherState(ResidentPage, rx.State):
+class PayOtherState(ResidentPage, HousePicker, rx.State):
     method: rx.Field[str] = rx.field(BY_IDENTIFIER)
     identifier: rx.Field[str] = rx.field("")
-    region: rx.Field[str] = rx.field("")
-    house_query: rx.Field[str] = rx.field("")
-    houses: rx.Field[list[HouseChoice]] = rx.field(default_factory=list)
-    house_id: rx.Field[int] = rx.field(0)
     account_number: rx.Field[str] = rx.field("")
     errors: rx.Field[dict[str, str]] = rx.field(default_factory=dict)
     results: rx.Field[list[FoundAccount]] = rx.field(default_factory=list)
@@ -104,20 +99,12 @@ class PayOtherState(ResidentPage, rx.State):
 
     @event
     async def set_house_query(self, value: str):
-        self.house_query, self.house_id, self.errors = value, 0, {}
-        region, query = self.region, value
-        if len(query.strip()) < 2:
-            self.houses = []
-            return
-        self.houses = await in_transaction(
-            lambda session: accounts.house_suggestions(session, region=region, query=query)
-        )
+        self.errors = {}
+        await self.suggest_houses(value)
 
     @event
     def choose_house(self, house_id: int):
-        chosen = next((house for house in self.houses if house.house_id == house_id), None)
-        if chosen is not None:
-            self.house_id, self.house_query, self.houses = chosen.house_id, chosen.label, []
+        self.pick_house(house_id)
 
     @event
     async def search(self, form_data: dict):

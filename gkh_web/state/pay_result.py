@@ -8,6 +8,7 @@ import json
 import reflex as rx
 
 from gkh_web.db.threads import in_transaction
+from gkh_web.domain import payment_states as ps
 from gkh_web.services import gateway_pages, payments
 from gkh_web.services.gateway_factory import current_gateway
 from gkh_web.services.payments import PaymentItemView
@@ -74,7 +75,7 @@ class PaymentResultState(ResidentPage, rx.State):
             return self.to_start()
         public_id = self._public_id
         view = await in_transaction(lambda session: payments.payment_view(session, resident_id, public_id))
-        if view is None or view.status != "succeeded":
+        if view is None or view.status != ps.SUCCEEDED:
             return
         pdf = await asyncio.to_thread(receipt_pdf, view)
         return rx.download(data=pdf, filename=f"kvitanciya-{view.number}.pdf")

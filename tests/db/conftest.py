@@ -90,6 +90,23 @@ def demo_db(request, tmp_path, monkeypatch, demo_template) -> Iterator[str]:
     dispose_engines()
 
 
+class QueryCounter:
+    """Counts SQL statements sent through an engine while active (the constant-queries tests)."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine, self.statements = engine, []
+
+    def _record(self, _conn, _cursor, statement, *_args) -> None:
+        self.statements.append(statement)
+
+    def __enter__(self) -> QueryCounter:
+        sa.event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        sa.event.remove(self.engine, "before_cursor_execute", self._record)
+
+
 def snapshot(
     url: str, content: tuple[str, ...] = ("payment_document", "service_line"), metadata: sa.MetaData | None = None,
 ) -> dict[str, object]:

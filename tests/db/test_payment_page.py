@@ -45,7 +45,7 @@ from gkh_web.services.payment_page import (
     payment_page_for_account,
     payment_page_for_resident,
 )
-from tests.db.conftest import DEMO_AS_OF, sqlite_url
+from tests.db.conftest import DEMO_AS_OF, QueryCounter, sqlite_url
 
 NBSP = "\u00a0"
 CAP = 500_000_00
@@ -123,23 +123,6 @@ def plain_values_only(value) -> bool:
 
 def page_json(page) -> str:
     return json.dumps(dataclasses.asdict(page), ensure_ascii=False)
-
-
-class QueryCounter:
-    """Counts SQL statements sent through an engine while active."""
-
-    def __init__(self, engine: sa.Engine) -> None:
-        self.engine, self.statements = engine, []
-
-    def _record(self, _conn, _cursor, statement, *_args) -> None:
-        self.statements.append(statement)
-
-    def __enter__(self) -> QueryCounter:
-        sa.event.listen(self.engine, "before_cursor_execute", self._record)
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        sa.event.remove(self.engine, "before_cursor_execute", self._record)
 
 
 # --- The page for a resident ----------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from gkh_web.domain.money import (
     format_amount,
     format_rubles,
     parse_rubles,
-    rubles_to_kopecks,
 )
 
 NBSP = "\u00a0"
@@ -172,71 +171,3 @@ def test_format_rejects_non_int(bad):
         format_rubles(bad)
     with pytest.raises(TypeError):
         format_amount(bad)
-
-
-@pytest.mark.parametrize(
-    ("value", "kopecks"),
-    [
-        (Decimal("1234.56"), 123456),
-        (Decimal("1234.5"), 123450),
-        (Decimal("1234.560"), 123456),
-        (Decimal("0.01"), 1),
-        (Decimal("-50.5"), -5050),
-        (Decimal("0"), 0),
-        (Decimal("1E+3"), 100000),
-        ("1234.56", 123456),
-        ("1234,56", 123456),
-        (" 12.5 ", 1250),
-        ("-0.99", -99),
-        ("+3", 300),
-        ("7", 700),
-        (15, 1500),
-        (0, 0),
-        (-2, -200),
-    ],
-)
-def test_rubles_to_kopecks(value, kopecks):
-    result = rubles_to_kopecks(value)
-    assert result == kopecks
-    assert type(result) is int
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        Decimal("0.001"),
-        Decimal("1.005"),
-        "1.005",
-        "0.125",
-        Decimal("1.00000000000000000000000000001"),
-    ],
-)
-def test_rubles_to_kopecks_rejects_subkopeck(value):
-    with pytest.raises(MoneyError) as error:
-        rubles_to_kopecks(value)
-    assert str(error.value) == "Сумма указана точнее копейки"
-
-
-@pytest.mark.parametrize(
-    "value", ["abc", "1e3", "1 234.56", "NaN", "1.", ".5", Decimal("NaN"), Decimal("Infinity")]
-)
-def test_rubles_to_kopecks_rejects_non_numbers(value):
-    with pytest.raises(MoneyError):
-        rubles_to_kopecks(value)
-
-
-def test_rubles_to_kopecks_rejects_empty_text():
-    with pytest.raises(MoneyError, match="Введите сумму"):
-        rubles_to_kopecks("  ")
-
-
-@pytest.mark.parametrize("value", [Decimal("1E+15"), "1000000000000000"])
-def test_rubles_to_kopecks_rejects_huge(value):
-    with pytest.raises(MoneyError):
-        rubles_to_kopecks(value)
-
-
-@pytest.mark.parametrize("value", [1.5, True, None, [1]])
-def test_rubles_to_kopecks_rejects_other_types(value):
-    with pytest.raises(TypeError):
-        rubles_to_kopecks(value)
