@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
-from gkh_web.services.demo_data import DEMO_LOGINS, LARGE_DEMO_LOGIN  # noqa: E402
+from gkh_web.services.data.demo_data import DEMO_LOGINS, LARGE_DEMO_LOGIN  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, KIOSK  # noqa: E402
 from tests.browser.flows import sign_in_to_cabinet  # noqa: E402
 from tests.browser.server import (  # noqa: E402

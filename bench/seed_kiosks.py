@@ -26,8 +26,8 @@ from gkh_web.db.engine import session_scope
 from gkh_web.db.esia_models import EsiaUser
 from gkh_web.db.models import House, PaymentDocument, PersonalAccount, ProviderOrganisation, Resident
 from gkh_web.domain.identifiers import snils_checksum
-from gkh_web.services.agreement import AGREEMENT_VERSION
-from gkh_web.services.demo_data import (
+from gkh_web.esia.passwords import hash_password
+from gkh_web.services.data.demo_data import (
     DEMO_HOUSES,
     DEMO_PASSWORD,
     DEMO_PROVIDERS,
@@ -35,7 +35,7 @@ from gkh_web.services.demo_data import (
     DemoPlan,
     _DemoBuilder,
 )
-from gkh_web.services.esia_passwords import hash_password
+from gkh_web.services.identity.agreement import AGREEMENT_VERSION
 
 KIOSK_SEED = 6006
 KIOSK_PROVIDER = "rassvet"

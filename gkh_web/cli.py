@@ -37,8 +37,8 @@ from gkh_web.domain.contacts import format_phone
 from gkh_web.domain.identifiers import format_snils
 from gkh_web.esia import clients
 from gkh_web.esia.users import EsiaUserInvalid, NewEsiaUser, add_esia_user, list_esia_users
-from gkh_web.services import config_check, residents
-from gkh_web.services.demo_data import (
+from gkh_web.services import config_check
+from gkh_web.services.data.demo_data import (
     DEMO_ACCOUNT_TO_LINK,
     DEMO_LOGINS,
     DEMO_UNLINKED_ACCOUNTS,
@@ -48,7 +48,8 @@ from gkh_web.services.demo_data import (
     ensure_demo,
     load_demo,
 )
-from gkh_web.services.payment_import import import_payment_documents_file
+from gkh_web.services.data.payment_import import import_payment_documents_file
+from gkh_web.services.identity import residents
 from gkh_web.settings import get_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

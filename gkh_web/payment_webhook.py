@@ -29,7 +29,7 @@ from starlette.routing import Route
 from gkh_web.db.engine import session_scope
 from gkh_web.domain.webhook_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_webhook
 from gkh_web.services import payments
-from gkh_web.services.gateway_factory import current_gateway
+from gkh_web.services.payments.gateway_factory import current_gateway
 from gkh_web.settings import get_settings
 
 WEBHOOK_PATH = "/payments/webhook"

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gkh_web.services.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
+from gkh_web.services.data.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.flows import accept_agreement_if_asked, open_esia_login, sign_in
 from tests.browser.server import serve_app

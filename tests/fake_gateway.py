@@ -161,6 +161,6 @@ def _new_payment_id() -> str:
 
 
 def http_gateway(fake: FakeGateway, **kwargs):
-    from gkh_web.services.gateway_client import HttpGateway
+    from gkh_web.services.payments.gateway_client import HttpGateway
 
     return HttpGateway(BASE_URL, SHOP_ID, SECRET, transport=fake.transport(), **kwargs)

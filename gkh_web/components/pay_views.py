@@ -7,7 +7,7 @@ import reflex as rx
 from gkh_web import paths
 from gkh_web.components.fields import ERROR_RED
 from gkh_web.components.layout import HEADER_BLUE
-from gkh_web.services.payment_page import (
+from gkh_web.services.payments.page import (
     ConfirmedItem,
     DocumentServices,
     PayableAccount,

@@ -4,7 +4,7 @@ Pure Python, no database and no Reflex: the payment page's state keeps a
 compact selection (one ``DocumentChoice`` per document) and derives every
 account sum, the total and whether «Далее» is enabled from it with
 ``selection_figures``; the server re-checks the same rules in
-``services.payment_page.confirm_selection``.
+``services.payments.page.confirm_selection``.
 
 Rules (issue #4):
 

@@ -8,7 +8,7 @@ the OAuth endpoints ``/esia/token`` and ``/esia/userinfo`` (``api``).
 
 The ГИС ЖКХ side (``gkh_web.services``) never imports this package and never
 reads its tables: it talks to it over HTTP exactly as it would to the real
-ЕСИА (``gkh_web.services.esia_client``), so setting ``GKH_ESIA_URL`` swaps the
+ЕСИА (``gkh_web.services.identity.esia_client``), so setting ``GKH_ESIA_URL`` swaps the
 demo for a real provider without code changes. Only the app wiring
 (``gkh_web.gkh_web``), the provider's own login page/state and the ``gkh esia``
 command import it. Nothing here imports Reflex.

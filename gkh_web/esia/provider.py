@@ -28,7 +28,7 @@ from gkh_web.domain import pkce
 from gkh_web.domain.contacts import ContactError, normalize_login
 from gkh_web.domain.identifiers import IdentifierError, format_snils
 from gkh_web.esia import clients, throttle, tokens
-from gkh_web.services.esia_passwords import hash_password, verify_password
+from gkh_web.esia.passwords import hash_password, verify_password
 
 MSG_WRONG_CREDENTIALS = "Неверный логин или пароль"
 MSG_ENTER_LOGIN = "Введите телефон, электронную почту или СНИЛС"

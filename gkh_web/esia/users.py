@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 from gkh_web.db.esia_models import EsiaUser
 from gkh_web.domain.contacts import ContactError, format_phone, normalize_email, normalize_phone
 from gkh_web.domain.identifiers import IdentifierError, format_snils, normalize_snils
-from gkh_web.services.esia_passwords import hash_password
+from gkh_web.esia.passwords import hash_password
 
 NAME_MAX_LENGTH = 100
 PASSWORD_MIN_LENGTH = 8

@@ -58,10 +58,14 @@ def config_problems(settings: Settings) -> list[str]:
     """Everything wrong with ``settings`` for their mode, in Russian, one line each ([] = fine)."""
     if settings.env not in ENVIRONMENTS:
         return [f"GKH_ENV={settings.env!r}: допустимы только {' или '.join(ENVIRONMENTS)}"]
-    problems = [problem for problem in [
-        _origin_problem("GKH_PUBLIC_URL", settings.public_url, require_https=settings.is_production),
-        _rate_limits_problem(settings.rate_limits),
-    ] if problem]
+    problems = [
+        problem
+        for problem in [
+            _origin_problem("GKH_PUBLIC_URL", settings.public_url, require_https=settings.is_production),
+            _rate_limits_problem(settings.rate_limits),
+        ]
+        if problem
+    ]
     if not settings.is_production:
         return problems
     if settings.esia_client_secret == DEMO_ESIA_CLIENT_SECRET:
@@ -73,11 +77,15 @@ def config_problems(settings: Settings) -> list[str]:
     if settings.demo_mode:
         problems.append("GKH_DEMO_MODE: включена карточка демо-входов — задайте GKH_DEMO_MODE=0")
     if settings.esia_url is None and not settings.allow_demo_esia_in_production:
-        problems.append("GKH_ESIA_URL не задан: вход шёл бы через встроенную демо-ЕСИА — задайте адрес ЕСИА "
-                        "(или GKH_PRODUCTION_ALLOW_DEMO_ESIA=1 для стенда)")
+        problems.append(
+            "GKH_ESIA_URL не задан: вход шёл бы через встроенную демо-ЕСИА — задайте адрес ЕСИА "
+            "(или GKH_PRODUCTION_ALLOW_DEMO_ESIA=1 для стенда)"
+        )
     if settings.gateway_url is None and not settings.allow_sandbox_in_production:
-        problems.append("GKH_GATEWAY_URL не задан: оплата шла бы в песочницу — задайте адрес платёжного шлюза "
-                        "(или GKH_PRODUCTION_ALLOW_SANDBOX_GATEWAY=1 для стенда)")
+        problems.append(
+            "GKH_GATEWAY_URL не задан: оплата шла бы в песочницу — задайте адрес платёжного шлюза "
+            "(или GKH_PRODUCTION_ALLOW_SANDBOX_GATEWAY=1 для стенда)"
+        )
     for name, url in (("GKH_ESIA_URL", settings.esia_url), ("GKH_GATEWAY_URL", settings.gateway_url)):
         if url is not None and urlsplit(url).scheme != "https":
             problems.append(f"{name}={url!r}: в продакшене адрес должен начинаться с https://")

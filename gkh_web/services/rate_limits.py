@@ -87,8 +87,9 @@ def parse_limits(text: str) -> dict[str, Limit]:
         count_text, _, seconds_text = value.partition("/")
         name = name.strip()
         if name not in DEFAULT_LIMITS:
-            raise RateLimitConfigError(f"GKH_RATE_LIMITS: неизвестный предел «{name}» "
-                                       f"(известны: {', '.join(DEFAULT_LIMITS)})")
+            raise RateLimitConfigError(
+                f"GKH_RATE_LIMITS: неизвестный предел «{name}» (известны: {', '.join(DEFAULT_LIMITS)})"
+            )
         if not (count_text.strip().isdigit() and seconds_text.strip().isdigit()) or int(seconds_text) == 0:
             raise RateLimitConfigError(f"GKH_RATE_LIMITS: «{part}» — нужно имя=число/секунды, например {name}=20/600")
         limits[name] = Limit(int(count_text), int(seconds_text), DEFAULT_LIMITS[name].refusal)

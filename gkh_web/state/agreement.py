@@ -9,7 +9,7 @@ import reflex as rx
 from gkh_web import paths
 from gkh_web.db.threads import in_transaction
 from gkh_web.domain.contacts import ContactError
-from gkh_web.services import agreement, residents
+from gkh_web.services.identity import agreement, residents
 from gkh_web.state.event import event
 from gkh_web.state.resident import ResidentPage
 

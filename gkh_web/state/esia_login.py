@@ -18,7 +18,7 @@ from gkh_web.domain.contacts import login_problem
 from gkh_web.domain.identifiers import IdentifierError, normalize_snils
 from gkh_web.domain.masks import mask_phone, mask_snils, snils_digits
 from gkh_web.esia import provider
-from gkh_web.services.demo_data import DEMO_LOGINS
+from gkh_web.services.data.demo_data import DEMO_LOGINS
 from gkh_web.settings import get_settings
 from gkh_web.state.event import event
 

@@ -33,10 +33,12 @@ from gkh_web.domain.allocation import (
     selection_figures,
 )
 from gkh_web.domain.money import format_rubles
-from gkh_web.services import payment_page, payments, residents
+from gkh_web.services import payments
 from gkh_web.services.accounts import AccessDenied, AccountLookupError
-from gkh_web.services.gateway_factory import current_gateway
-from gkh_web.services.payment_page import (
+from gkh_web.services.identity import residents
+from gkh_web.services.payments import page as payment_page
+from gkh_web.services.payments.gateway_factory import current_gateway
+from gkh_web.services.payments.page import (
     ConfirmedItem,
     DocumentServices,
     PayableAccount,
@@ -339,7 +341,7 @@ class PayPageState(ResidentPage, rx.State):
         result_path = f"{paths.PAY_RESULT}?payment={self._payment_public_id}"
         return_url = get_settings().public_address(result_path)  # never the address the browser claims
         started = await payments.start_payment(self._payment_id, current_gateway(), return_url)
-        if started.confirmation_url:  # absolute and allowed (services.gateway_pages)
+        if started.confirmation_url:  # absolute and allowed (services.payments.gateway_pages)
             return rx.call_script(f"window.location.assign({json.dumps(started.confirmation_url)})")
         if started.message == payments.MSG_PAGE_REFUSED:
             self.pay_error = started.message

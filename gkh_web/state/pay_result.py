@@ -9,10 +9,10 @@ import reflex as rx
 
 from gkh_web.db.threads import in_transaction
 from gkh_web.domain import payment_states as ps
-from gkh_web.services import gateway_pages, payments
-from gkh_web.services.gateway_factory import current_gateway
-from gkh_web.services.payments import PaymentItemView
-from gkh_web.services.receipt_pdf import receipt_pdf
+from gkh_web.services import payments
+from gkh_web.services.payments import PaymentItemView, gateway_pages
+from gkh_web.services.payments.gateway_factory import current_gateway
+from gkh_web.services.payments.receipt_pdf import receipt_pdf
 from gkh_web.state.event import event
 from gkh_web.state.resident import ResidentPage
 

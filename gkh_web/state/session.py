@@ -35,8 +35,9 @@ from gkh_web import paths
 from gkh_web.db.engine import session_scope
 from gkh_web.db.threads import in_transaction
 from gkh_web.domain import pkce
-from gkh_web.services import esia_client, payments, residents
-from gkh_web.services.gateway_factory import current_gateway
+from gkh_web.services import payments
+from gkh_web.services.identity import esia_client, residents
+from gkh_web.services.payments.gateway_factory import current_gateway
 from gkh_web.settings import get_settings
 from gkh_web.state.event import event
 

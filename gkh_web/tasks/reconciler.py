@@ -13,7 +13,7 @@ from gkh_web.db.engine import session_scope
 from gkh_web.db.models import utc_now
 from gkh_web.db.threads import in_transaction
 from gkh_web.services import leases, payments
-from gkh_web.services.gateway_factory import current_gateway
+from gkh_web.services.payments.gateway_factory import current_gateway
 from gkh_web.settings import get_settings
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from gkh_web.services.demo_data import DEMO_ACCOUNT_TO_LINK, DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
+from gkh_web.services.data.demo_data import DEMO_ACCOUNT_TO_LINK, DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
 from tests.browser.flows import serious_accessibility_violations, sign_in_to_cabinet
 
 pytestmark = pytest.mark.browser

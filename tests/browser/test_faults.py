@@ -23,7 +23,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from gkh_web.services.demo_data import DEMO_ACCOUNT_TO_LINK, DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
+from gkh_web.services.data.demo_data import DEMO_ACCOUNT_TO_LINK, DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
 from tests.browser.conftest import open_page
 from tests.browser.flows import pay_other_account_to_method_picker, sign_in_to_cabinet
 from tests.browser.private_services import (

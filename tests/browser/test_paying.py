@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from gkh_web.services.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
+from gkh_web.services.data.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
 from tests.browser.flows import pay_other_account_to_method_picker, sign_in_to_cabinet
 
 pytestmark = pytest.mark.browser
@@ -102,7 +102,7 @@ def test_pay_by_wallet_registered_on_the_spot(served_app, kiosk_page):
 
 
 def test_triple_tap_and_a_second_kiosk_make_one_payment(served_app, browser, console):
-    from gkh_web.services.demo_data import DEMO_ACCOUNT_TO_LINK
+    from gkh_web.services.data.demo_data import DEMO_ACCOUNT_TO_LINK
     from tests.browser.conftest import open_page
 
     first, second = open_page(browser, console), open_page(browser, console)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from gkh_web.domain.money import parse_rubles
-from gkh_web.services.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
+from gkh_web.services.data.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
 from tests.browser.flows import serious_accessibility_violations, sign_in_to_cabinet
 
 pytestmark = pytest.mark.browser

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from gkh_web.domain.money import format_rubles
-from gkh_web.services.demo_data import DEMO_LOGINS
+from gkh_web.services.data.demo_data import DEMO_LOGINS
 from tests.browser.flows import sign_in_to_cabinet
 from tests.browser.test_payment_page import _account_sum, _expect_total, _total
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from gkh_web.services.demo_data import DEMO_LOGINS
+from gkh_web.services.data.demo_data import DEMO_LOGINS
 from tests.browser.conftest import BIN, PROJECT_ROOT, open_page
 from tests.browser.flows import (
     accept_agreement_if_asked,

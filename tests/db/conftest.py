@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from gkh_web.db.engine import create_engine_for, dispose_engines, get_engine, session_scope
 from gkh_web.db.migrate import upgrade
-from gkh_web.services.demo_data import load_demo
+from gkh_web.services.data.demo_data import load_demo
 from gkh_web.settings import get_settings
 
 DEMO_AS_OF = date(2026, 11, 25)

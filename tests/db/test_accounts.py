@@ -46,7 +46,7 @@ from gkh_web.services.accounts import (
     require_linked_account,
     unlink,
 )
-from gkh_web.services.demo_data import (
+from gkh_web.services.data.demo_data import (
     DEMO_ACCOUNT_TO_LINK,
     DEMO_ACCOUNTS,
     DEMO_HOUSES,

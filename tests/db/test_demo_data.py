@@ -35,7 +35,8 @@ from gkh_web.domain.identifiers import (
     is_valid_settlement_account,
     is_valid_snils,
 )
-from gkh_web.services.demo_data import (
+from gkh_web.esia.passwords import verify_password
+from gkh_web.services.data.demo_data import (
     DEMO_ACCOUNT_TO_LINK,
     DEMO_LOGINS,
     DEMO_UNLINKED_ACCOUNTS,
@@ -47,7 +48,6 @@ from gkh_web.services.demo_data import (
     ensure_demo,
     load_demo,
 )
-from gkh_web.services.esia_passwords import verify_password
 from tests.db.conftest import DEMO_AS_OF, sqlite_url
 
 

@@ -26,9 +26,9 @@ from gkh_web.db.models import utc_now
 from gkh_web.domain import pkce
 from gkh_web.esia import provider, tokens
 from gkh_web.esia.api import build_api, esia_routes
-from gkh_web.services import esia_client
-from gkh_web.services.demo_data import DEMO_LOGINS, DEMO_PASSWORD
-from gkh_web.services.esia_client import EsiaClaims, EsiaSignInFailed, EsiaUnavailable, fetch_claims
+from gkh_web.services.data.demo_data import DEMO_LOGINS, DEMO_PASSWORD
+from gkh_web.services.identity import esia_client
+from gkh_web.services.identity.esia_client import EsiaClaims, EsiaSignInFailed, EsiaUnavailable, fetch_claims
 
 CLIENT_ID = "gkh-web-kiosk"
 CLIENT_SECRET = "demo-esia-secret"
@@ -313,7 +313,11 @@ async def test_routes_win_over_reflex_when_mounted_as_api_transformer(demo_db):
     assert [route.path for route in esia_routes()] == ["/esia/token", "/esia/userinfo"]
 
 
-GKH_SIDE = ("gkh_web/services/esia_client.py", "gkh_web/services/residents.py", "gkh_web/services/agreement.py")
+GKH_SIDE = (
+    "gkh_web/services/identity/esia_client.py",
+    "gkh_web/services/identity/residents.py",
+    "gkh_web/services/identity/agreement.py",
+)
 
 
 @pytest.mark.parametrize("path", GKH_SIDE)

@@ -22,7 +22,7 @@ from gkh_web.esia.provider import (
     check_client,
     sign_in_and_issue_code,
 )
-from gkh_web.services.demo_data import DEMO_LOGINS, DEMO_PASSWORD
+from gkh_web.services.data.demo_data import DEMO_LOGINS, DEMO_PASSWORD
 
 IVANOV = next(login for login in DEMO_LOGINS if login.key == "ivanov")
 NOW = datetime(2026, 11, 25, 11, 20, tzinfo=UTC)

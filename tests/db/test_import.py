@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from gkh_web.cli import main
 from gkh_web.db.engine import get_engine, session_scope
 from gkh_web.db.models import PaymentDocument, PersonalAccount, ServiceLine
-from gkh_web.services.payment_import import import_payment_documents, import_payment_documents_file, json_path
+from gkh_web.services.data.payment_import import import_payment_documents, import_payment_documents_file, json_path
 from tests.db.conftest import IMPORT_TODAY, snapshot
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "import"

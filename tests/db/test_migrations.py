@@ -23,7 +23,7 @@ from gkh_web.db.migrate import (
     upgrade,
 )
 from gkh_web.db.models import PaymentDocument, ServiceLine
-from gkh_web.services.demo_data import load_demo
+from gkh_web.services.data.demo_data import load_demo
 from tests.db.conftest import POSTGRES_URL
 
 APP_TABLES = {

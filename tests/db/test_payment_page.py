@@ -21,10 +21,9 @@ from gkh_web.db.migrate import upgrade
 from gkh_web.db.models import PaymentDocument, PersonalAccount, Resident, ResidentAccountLink, ServiceLine
 from gkh_web.domain.allocation import DocumentChoice, cap_message, selection_figures
 from gkh_web.domain.money import MSG_NOT_A_NUMBER, MSG_TOO_PRECISE, format_amount, format_rubles
-from gkh_web.services import payment_page as pp
-from gkh_web.services.account_lookup import AccountLookupError
 from gkh_web.services.accounts import AccessDenied, linked_accounts
-from gkh_web.services.demo_data import (
+from gkh_web.services.accounts.lookup import AccountLookupError
+from gkh_web.services.data.demo_data import (
     DEMO_ACCOUNTS,
     DEMO_LOGINS,
     LARGE_ACCOUNTS,
@@ -33,7 +32,8 @@ from gkh_web.services.demo_data import (
     DemoAccount,
     load_demo,
 )
-from gkh_web.services.payment_page import (
+from gkh_web.services.payments import page as pp
+from gkh_web.services.payments.page import (
     ConfirmedSelection,
     DocumentServices,
     PayableAccount,

@@ -26,12 +26,12 @@ from gkh_web.db.models import (
 )
 from gkh_web.domain import payment_states as ps
 from gkh_web.domain.money import format_amount
-from gkh_web.services import payment_page as pp
 from gkh_web.services import payments as pay
-from gkh_web.services.demo_data import DEMO_LOGINS
-from gkh_web.services.gateway_client import HttpGateway, value_to_kopecks
-from gkh_web.services.payment_page import SelectionError, payment_page_for_resident
+from gkh_web.services.data.demo_data import DEMO_LOGINS
 from gkh_web.services.payments import DocumentBeingPaid
+from gkh_web.services.payments import page as pp
+from gkh_web.services.payments.gateway_client import HttpGateway, value_to_kopecks
+from gkh_web.services.payments.page import SelectionError, payment_page_for_resident
 from tests.fake_gateway import BASE_URL, SECRET, SHOP_ID, FakeGateway, http_gateway
 
 IllegalTransition = ps.IllegalTransition

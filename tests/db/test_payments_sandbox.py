@@ -29,9 +29,9 @@ from gkh_web.sandbox_gateway import webhooks
 from gkh_web.sandbox_gateway.app import build_sandbox_app
 from gkh_web.sandbox_gateway.config import get_sandbox_settings
 from gkh_web.services import payments as pay
-from gkh_web.services.demo_data import DEMO_LOGINS
-from gkh_web.services.gateway_client import HttpGateway
-from gkh_web.services.payment_page import payment_page_for_resident
+from gkh_web.services.data.demo_data import DEMO_LOGINS
+from gkh_web.services.payments.gateway_client import HttpGateway
+from gkh_web.services.payments.page import payment_page_for_resident
 
 SHOP, SECRET = "sandbox-shop", "sandbox-secret"
 WEBHOOK_SECRET = "sandbox-webhook-secret"

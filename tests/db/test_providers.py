@@ -3,7 +3,7 @@
 import pytest
 
 from gkh_web.db.models import ProviderOrganisation
-from gkh_web.services.providers import (
+from gkh_web.services.accounts.providers import (
     ProviderRequisitesError,
     check_provider_requisites,
     provider_requisites_problems,

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from gkh_web.domain.identifiers import format_snils
-from gkh_web.services.demo_data import (
+from gkh_web.services.data.demo_data import (
     DEMO_ACCOUNT_TO_LINK,
     DEMO_LOGINS,
     DEMO_UNLINKED_ACCOUNTS,

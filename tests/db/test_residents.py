@@ -10,10 +10,10 @@ from sqlmodel import func, select
 from gkh_web.db.engine import session_scope
 from gkh_web.db.models import Resident, ResidentSession
 from gkh_web.domain.contacts import MSG_EMAIL, ContactError
-from gkh_web.services import agreement, residents
-from gkh_web.services.agreement import AGREEMENT_VERSION, accept_agreement, needs_agreement
-from gkh_web.services.esia_client import EsiaClaims
-from gkh_web.services.residents import end_session, resident_for_token, resident_profile, sign_in_resident
+from gkh_web.services.identity import agreement, residents
+from gkh_web.services.identity.agreement import AGREEMENT_VERSION, accept_agreement, needs_agreement
+from gkh_web.services.identity.esia_client import EsiaClaims
+from gkh_web.services.identity.residents import end_session, resident_for_token, resident_profile, sign_in_resident
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 IDLE = 140

@@ -10,9 +10,9 @@ from reflex.istate.data import ReflexURL, RouterData
 
 from gkh_web.db.engine import session_scope
 from gkh_web.db.esia_models import EsiaUser
-from gkh_web.services import agreement, residents
-from gkh_web.services.demo_data import DEMO_LOGINS
-from gkh_web.services.esia_client import EsiaClaims
+from gkh_web.services.data.demo_data import DEMO_LOGINS
+from gkh_web.services.identity import agreement, residents
+from gkh_web.services.identity.esia_client import EsiaClaims
 from gkh_web.state.session import SessionState
 from tests.db.conftest import snapshot
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from gkh_web.db.engine import session_scope
 from gkh_web.db.models import Resident
 from gkh_web.domain.contacts import MSG_EMAIL, MSG_EMAIL_MIXED_SCRIPTS
-from gkh_web.services.agreement import AGREEMENT_VERSION
+from gkh_web.services.identity.agreement import AGREEMENT_VERSION
 from gkh_web.state.agreement import AgreementState
 from tests.hostile.support import (
     CRLF,

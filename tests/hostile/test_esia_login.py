@@ -16,7 +16,7 @@ from gkh_web.domain import pkce
 from gkh_web.domain.contacts import MSG_EMAIL, MSG_EMAIL_MIXED_SCRIPTS, MSG_LOGIN, MSG_PHONE
 from gkh_web.domain.identifiers import MSG_SNILS_CHECKSUM, MSG_SNILS_FORMAT
 from gkh_web.esia.provider import MSG_WRONG_CREDENTIALS
-from gkh_web.services.demo_data import DEMO_PASSWORD
+from gkh_web.services.data.demo_data import DEMO_PASSWORD
 from gkh_web.state.esia_login import MODE_PHONE_EMAIL, MODE_SNILS, EsiaLoginState
 from tests.hostile.support import (
     CRLF,

@@ -17,7 +17,7 @@ from gkh_web.cli import main
 from gkh_web.db.engine import session_scope
 from gkh_web.domain.identifiers import MSG_INN_FORMAT, MSG_IPD_FORMAT
 from gkh_web.domain.money import format_rubles
-from gkh_web.services.payment_import import MAX_ABS_KOPECKS, import_payment_documents_file
+from gkh_web.services.data.payment_import import MAX_ABS_KOPECKS, import_payment_documents_file
 from tests.db.conftest import IMPORT_TODAY
 from tests.hostile.support import (
     CRLF,

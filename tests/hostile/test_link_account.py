@@ -19,8 +19,8 @@ from gkh_web.domain.identifiers import (
     MSG_ELS_FORMAT,
     MSG_IZHKU_FORMAT,
 )
-from gkh_web.services.account_lookup import MSG_CHOOSE_HOUSE
 from gkh_web.services.accounts import MSG_ADDRESS_MISMATCH, MSG_CHOOSE_PROVIDER
+from gkh_web.services.accounts.lookup import MSG_CHOOSE_HOUSE
 from gkh_web.state.link_account import BY_ADDRESS, BY_IDENTIFIER, LinkAccountState
 from tests.hostile.support import (
     CRLF,

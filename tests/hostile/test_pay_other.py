@@ -16,7 +16,7 @@ from gkh_web.domain.identifiers import (
     MSG_IPD_FORMAT,
     MSG_IZHKU_FORMAT,
 )
-from gkh_web.services.account_lookup import MSG_CHOOSE_HOUSE
+from gkh_web.services.accounts.lookup import MSG_CHOOSE_HOUSE
 from gkh_web.state.pay_other import BY_ADDRESS, BY_IDENTIFIER, PayOtherState
 from tests.hostile.support import (
     CRLF,

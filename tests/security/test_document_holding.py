@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from gkh_web.db.engine import session_scope
 from gkh_web.db.models import Payment
-from gkh_web.services.demo_data import DEMO_UNLINKED_ACCOUNTS
+from gkh_web.services.data.demo_data import DEMO_UNLINKED_ACCOUNTS
 from gkh_web.settings import get_settings
 from gkh_web.state import pay as pay_state
 from gkh_web.state.pay import PayPageState

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from gkh_web.db.engine import session_scope
 from gkh_web.domain import pkce
 from gkh_web.esia.provider import MSG_WRONG_CREDENTIALS, authenticate
-from gkh_web.services.demo_data import DEMO_LOGINS, DEMO_PASSWORD
+from gkh_web.services.data.demo_data import DEMO_LOGINS, DEMO_PASSWORD
 from gkh_web.settings import get_settings
 from gkh_web.state.esia_login import EsiaLoginState
 from tests.security.tabs import tab

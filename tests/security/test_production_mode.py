@@ -17,7 +17,8 @@ import httpx
 import pytest
 
 from gkh_web.api import build_api
-from gkh_web.services import config_check, gateway_pages
+from gkh_web.services import config_check
+from gkh_web.services.payments import gateway_pages
 from gkh_web.settings import get_settings
 from tests.browser.conftest import BIN, PROJECT_ROOT
 

@@ -23,8 +23,8 @@ from reflex_base.event import Event
 
 from gkh_web.db.engine import session_scope
 from gkh_web.db.models import ResidentSession, utc_now
-from gkh_web.services import residents
-from gkh_web.services.demo_data import DEMO_LOGINS
+from gkh_web.services.data.demo_data import DEMO_LOGINS
+from gkh_web.services.identity import residents
 from gkh_web.state.cabinet import CabinetState
 from gkh_web.state.pay import PayFiguresState, PayPageState
 from gkh_web.state.pay_other import PayOtherState
@@ -255,7 +255,7 @@ async def test_money_taken_before_the_cancel_still_pays(demo_db, monkeypatch):
 
 def test_walking_away_from_the_gateways_page_ends_the_session_and_the_payment(served_app, kiosk_page):
     """The sandbox's card page has the same «Вы ещё здесь?»: after it, the tab is wiped, the payment cancelled."""
-    from gkh_web.services.demo_data import DEMO_UNLINKED_ACCOUNTS
+    from gkh_web.services.data.demo_data import DEMO_UNLINKED_ACCOUNTS
     from tests.browser.flows import pay_other_account_to_method_picker
 
     petrova = next(login for login in DEMO_LOGINS if login.key == "petrova")

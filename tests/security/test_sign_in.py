@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from gkh_web.domain import pkce
 from gkh_web.esia import provider
-from gkh_web.services.demo_data import DEMO_LOGINS, DEMO_PASSWORD
+from gkh_web.services.data.demo_data import DEMO_LOGINS, DEMO_PASSWORD
 from gkh_web.state.cabinet import CabinetState
 from gkh_web.state.session import SessionState
 from tests.browser.flows import sign_in_to_cabinet

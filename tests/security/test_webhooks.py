@@ -24,7 +24,7 @@ from gkh_web.sandbox_gateway import store, webhooks
 from gkh_web.sandbox_gateway.app import build_sandbox_app
 from gkh_web.sandbox_gateway.config import get_sandbox_settings
 from gkh_web.services import payments as pay
-from gkh_web.services.gateway_client import HttpGateway
+from gkh_web.services.payments.gateway_client import HttpGateway
 from gkh_web.settings import SANDBOX_SHOP_SECRET, SANDBOX_WEBHOOK_SECRET, get_settings
 from tests.db.test_payments import RETURN_URL, new_payment, resident
 from tests.fake_gateway import FakeGateway

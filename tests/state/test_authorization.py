@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from gkh_web.db.engine import session_scope
 from gkh_web.db.models import Resident, ResidentAccountLink
-from gkh_web.services import residents
-from gkh_web.services.esia_client import EsiaClaims
+from gkh_web.services.identity import residents
+from gkh_web.services.identity.esia_client import EsiaClaims
 from gkh_web.state.cabinet import CabinetState
 from gkh_web.state.session import SessionState
 

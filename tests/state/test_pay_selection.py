@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from gkh_web.services.payment_page import PayableAccount, PayableDocument, PaymentPage, RecipientRequisites
+from gkh_web.services.payments.page import PayableAccount, PayableDocument, PaymentPage, RecipientRequisites
 from gkh_web.state.pay import PayFiguresState, PayMessagesState, PaySelectionState
 
 RECIPIENT = RecipientRequisites("ООО «УК»", "7709123453", "770901001", "ПАО Сбербанк", "044525225",

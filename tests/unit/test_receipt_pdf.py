@@ -5,7 +5,7 @@ import io
 from pypdf import PdfReader
 
 from gkh_web.services.payments import PaymentItemView, PaymentView
-from gkh_web.services.receipt_pdf import receipt_pdf
+from gkh_web.services.payments.receipt_pdf import receipt_pdf
 
 VIEW = PaymentView(
     number="П-000042", public_id="abc", created_text="25.11.2026 18:34", amount_kopecks=1_234_550,

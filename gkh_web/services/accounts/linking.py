@@ -25,8 +25,8 @@ Decisions:
   (domain.md §2.2: ГИС ЖКХ matching is exact).
 
 The look-up half (regions, house suggestions, providers of a house,
-«Оплатить по другому лицевому счёту») lives in ``account_lookup`` and is
-re-exported here so that states can import the whole account API from one place.
+«Оплатить по другому лицевому счёту») lives in ``lookup``; the package
+re-exports both, so states import the whole account API from one place.
 """
 
 from dataclasses import dataclass
@@ -45,54 +45,21 @@ from gkh_web.db.models import (
 )
 from gkh_web.domain.identifiers import IdentifierError, normalize_account_number
 from gkh_web.domain.money import format_rubles
-from gkh_web.services.account_lookup import (
+from gkh_web.services.accounts.lookup import (
     MSG_CHOOSE_HOUSE,
     MSG_IDENTIFIER_EMPTY_LINK,
     AccountDetails,
     AccountFormError,
-    AccountLookupError,
-    HouseChoice,
-    ProviderChoice,
-    PublicAccountView,
     UnpaidSummary,
     account_details,
     accounts_by_identifier,
-    find_accounts_to_pay,
-    house_suggestions,
     identifier_not_found_message,
     is_record_id,
     natural_key,
     normalize_flat,
     parse_account_identifier,
-    providers_for_house,
-    public_account,
-    regions,
     unpaid_by_account,
 )
-
-__all__ = [
-    "MSG_DOCUMENT_NOT_ACCESSIBLE",
-    "AccessDenied",
-    "AccountLinkError",
-    "AccountLookupError",
-    "HouseChoice",
-    "LinkOutcome",
-    "LinkedAccountView",
-    "ProviderChoice",
-    "PublicAccountView",
-    "find_accounts_to_pay",
-    "house_suggestions",
-    "link_by_address",
-    "link_by_identifier",
-    "linked_account_ids",
-    "linked_accounts",
-    "providers_for_house",
-    "public_account",
-    "regions",
-    "require_accessible_document",
-    "require_linked_account",
-    "unlink",
-]
 
 MSG_CHOOSE_PROVIDER = "Выберите организацию"
 MSG_FLAT_EMPTY = "Укажите номер квартиры"
@@ -145,9 +112,14 @@ def _linked_view(details: AccountDetails, unpaid: UnpaidSummary) -> LinkedAccoun
     """Copy plain values into the browser-safe view."""
     account = details.account
     return LinkedAccountView(
-        account_id=stored_id(account), number=account.number, els=account.els, izhku=account.izhku,
-        provider_name=details.provider.short_name, address=premises_address(details.house, details.premises),
-        amount_due_kopecks=unpaid.kopecks, amount_due_text=format_rubles(unpaid.kopecks),
+        account_id=stored_id(account),
+        number=account.number,
+        els=account.els,
+        izhku=account.izhku,
+        provider_name=details.provider.short_name,
+        address=premises_address(details.house, details.premises),
+        amount_due_kopecks=unpaid.kopecks,
+        amount_due_text=format_rubles(unpaid.kopecks),
         unpaid_documents=unpaid.documents,
     )
 
@@ -204,7 +176,12 @@ def require_accessible_document(session: Session, resident_id: int, document_id:
 
 
 def link_by_address(
-    session: Session, resident_id: int, *, house_id: int | None, flat: str, provider_id: int | None,
+    session: Session,
+    resident_id: int,
+    *,
+    house_id: int | None,
+    flat: str,
+    provider_id: int | None,
     account_number: str,
 ) -> LinkOutcome:
     """Link the account a provider placed under this number, if its premises are that house and flat.
@@ -275,14 +252,17 @@ def link_by_identifier(session: Session, resident_id: int, identifier: str) -> L
 def _link(session: Session, resident_id: int, accounts: list[PersonalAccount], *, field: str) -> LinkOutcome:
     """Insert links for the accounts not linked yet (flush only), or AccountLinkError on ``field`` if none is new."""
     offered = [account.id for account in accounts]
-    already = set(session.exec(
-        linked_account_ids(resident_id).where(col(ResidentAccountLink.personal_account_id).in_(offered))
-    ).all())
+    already = set(
+        session.exec(
+            linked_account_ids(resident_id).where(col(ResidentAccountLink.personal_account_id).in_(offered))
+        ).all()
+    )
     new = [account for account in accounts if account.id not in already]
     if not new:
         raise AccountLinkError(field, MSG_ALREADY_LINKED)
-    session.add_all(ResidentAccountLink(resident_id=resident_id, personal_account_id=stored_id(account))
-                    for account in new)
+    session.add_all(
+        ResidentAccountLink(resident_id=resident_id, personal_account_id=stored_id(account)) for account in new
+    )
     session.flush()
     return LinkOutcome(linked=_views(session, [account.id for account in new]), message=_linked_message(new))
 
@@ -298,9 +278,11 @@ def _linked_message(accounts: list[PersonalAccount]) -> str:
 def unlink(session: Session, resident_id: int, account_id: int) -> str:
     """Remove the resident's own link (other residents keep theirs); AccessDenied if it is not linked."""
     account = require_linked_account(session, resident_id, account_id)
-    session.exec(delete(ResidentAccountLink).where(
-        col(ResidentAccountLink.resident_id) == resident_id,
-        col(ResidentAccountLink.personal_account_id) == account.id,
-    ))
+    session.exec(
+        delete(ResidentAccountLink).where(
+            col(ResidentAccountLink.resident_id) == resident_id,
+            col(ResidentAccountLink.personal_account_id) == account.id,
+        )
+    )
     session.flush()
     return f"Лицевой счёт № {account.number} отключён"

@@ -87,15 +87,25 @@ class PaymentGateway(Protocol):
     name: str
 
     async def create(
-        self, idempotency_key: str, amount_kopecks: int, description: str, return_url: str,
-        method: str | None, metadata: Mapping[str, str],
+        self,
+        idempotency_key: str,
+        amount_kopecks: int,
+        description: str,
+        return_url: str,
+        method: str | None,
+        metadata: Mapping[str, str],
     ) -> GatewayPayment: ...
 
     async def get(self, gateway_payment_id: str) -> GatewayPayment: ...
 
     async def find_by_idempotency_key(
-        self, idempotency_key: str, amount_kopecks: int, description: str, return_url: str,
-        method: str | None, metadata: Mapping[str, str],
+        self,
+        idempotency_key: str,
+        amount_kopecks: int,
+        description: str,
+        return_url: str,
+        method: str | None,
+        metadata: Mapping[str, str],
     ) -> GatewayPayment: ...
 
     async def cancel(self, gateway_payment_id: str, idempotency_key: str) -> GatewayPayment: ...
@@ -110,7 +120,7 @@ def kopecks_to_value(kopecks: int) -> str:
 
 
 def value_to_kopecks(value: object) -> int:
-    """"123.45" → 12345; anything else (numbers, more digits, negatives) is ValueError."""
+    """ "123.45" → 12345; anything else (numbers, more digits, negatives) is ValueError."""
     if not isinstance(value, str):
         raise ValueError("amount value must be a string")
     match = _VALUE.match(value)
@@ -160,10 +170,13 @@ def parse_payment(payload: object) -> GatewayPayment:
         last4 = card.get("last4") if isinstance(card.get("last4"), str) and len(card["last4"]) == 4 else None
     metadata = payload.get("metadata")
     return GatewayPayment(
-        id=payment_id, status=status, amount_kopecks=kopecks,
+        id=payment_id,
+        status=status,
+        amount_kopecks=kopecks,
         confirmation_url=url if isinstance(url, str) else None,
         cancellation_reason=reason if isinstance(reason, str) else None,
-        card_brand=brand[:30] if brand else None, last4=last4 if last4 and last4.isdigit() else None,
+        card_brand=brand[:30] if brand else None,
+        last4=last4 if last4 and last4.isdigit() else None,
         metadata={str(k): str(v) for k, v in metadata.items()} if isinstance(metadata, dict) else {},
         test=payload.get("test") is True,  # only a JSON true: "true", 1 or a missing field are not
     )
@@ -178,7 +191,12 @@ class HttpGateway:
     """
 
     def __init__(
-        self, base_url: str, shop_id: str, secret_key: str, *, name: str = "sandbox",
+        self,
+        base_url: str,
+        shop_id: str,
+        secret_key: str,
+        *,
+        name: str = "sandbox",
         read_timeout_seconds: float = READ_TIMEOUT_SECONDS,  # ok-float: seconds
         connect_timeout_seconds: float = CONNECT_TIMEOUT_SECONDS,  # ok-float: seconds
         overall_timeout_seconds: float = OVERALL_TIMEOUT_SECONDS,  # ok-float: seconds
@@ -195,15 +213,25 @@ class HttpGateway:
         return f"HttpGateway(name={self.name!r}, base_url={self._base_url!r})"
 
     async def create(
-        self, idempotency_key: str, amount_kopecks: int, description: str, return_url: str,
-        method: str | None, metadata: Mapping[str, str],
+        self,
+        idempotency_key: str,
+        amount_kopecks: int,
+        description: str,
+        return_url: str,
+        method: str | None,
+        metadata: Mapping[str, str],
     ) -> GatewayPayment:
         body = create_body(amount_kopecks, description, return_url, method, metadata)
         return await self._call("POST", "/payments", body, idempotency_key)
 
     async def find_by_idempotency_key(
-        self, idempotency_key: str, amount_kopecks: int, description: str, return_url: str,
-        method: str | None, metadata: Mapping[str, str],
+        self,
+        idempotency_key: str,
+        amount_kopecks: int,
+        description: str,
+        return_url: str,
+        method: str | None,
+        metadata: Mapping[str, str],
     ) -> GatewayPayment:
         """Send the same create again with the same key: the gateway replays the original (or creates it once)."""
         return await self.create(idempotency_key, amount_kopecks, description, return_url, method, metadata)
@@ -225,8 +253,12 @@ class HttpGateway:
         try:
             async with asyncio.timeout(self._overall):
                 async with httpx.AsyncClient(
-                    base_url=self._base_url, auth=self._auth, timeout=self._timeout, transport=self._transport,
-                    trust_env=False, verify=client_tls_context(),
+                    base_url=self._base_url,
+                    auth=self._auth,
+                    timeout=self._timeout,
+                    transport=self._transport,
+                    trust_env=False,
+                    verify=client_tls_context(),
                 ) as client:
                     response = await client.request(method, self._base_url + path, json=body, headers=headers)
         except TimeoutError:

@@ -8,7 +8,7 @@ credentials and time limits.
 from __future__ import annotations
 
 from gkh_web.sandbox_gateway.config import API_PREFIX
-from gkh_web.services.gateway_client import HttpGateway
+from gkh_web.services.payments.gateway_client import HttpGateway
 from gkh_web.settings import get_settings
 
 
@@ -23,5 +23,11 @@ def current_gateway() -> HttpGateway:
     """The gateway of ``GKH_GATEWAY_URL`` (or the embedded sandbox), with the shop's credentials."""
     settings = get_settings()
     timeout = settings.gateway_timeout_seconds
-    return HttpGateway(settings.gateway_url or sandbox_base_url(), settings.gateway_shop_id, settings.gateway_secret,
-                       name=settings.gateway_name, read_timeout_seconds=timeout, overall_timeout_seconds=timeout + 10)
+    return HttpGateway(
+        settings.gateway_url or sandbox_base_url(),
+        settings.gateway_shop_id,
+        settings.gateway_secret,
+        name=settings.gateway_name,
+        read_timeout_seconds=timeout,
+        overall_timeout_seconds=timeout + 10,
+    )

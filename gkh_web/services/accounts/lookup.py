@@ -321,9 +321,12 @@ def public_view(details: AccountDetails, unpaid: UnpaidSummary) -> PublicAccount
     """The browser-safe view of one account (copies plain values, so no ORM object leaves the session)."""
     account, provider = details.account, details.provider
     return PublicAccountView(
-        account_id=stored_id(account), number=account.number, provider_name=provider.short_name,
+        account_id=stored_id(account),
+        number=account.number,
+        provider_name=provider.short_name,
         premises_hint=premises_hint(details.house, details.premises),
-        amount_due_kopecks=unpaid.kopecks, amount_due_text=format_rubles(unpaid.kopecks),
+        amount_due_kopecks=unpaid.kopecks,
+        amount_due_text=format_rubles(unpaid.kopecks),
         unpaid_documents=unpaid.documents,
     )
 
@@ -399,4 +402,3 @@ MAX_RECORD_ID = 2**63 - 1
 def is_record_id(value: object) -> bool:
     """A real positive ``int`` a column can hold: anything else from the browser (``True``, «5», None, 10**30)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_RECORD_ID
-

@@ -62,8 +62,8 @@ from gkh_web.domain.identifiers import (
     normalize_izhku,
 )
 from gkh_web.esia import clients
-from gkh_web.services.esia_passwords import hash_password
-from gkh_web.services.providers import check_provider_requisites
+from gkh_web.esia.passwords import hash_password
+from gkh_web.services.accounts.providers import check_provider_requisites
 from gkh_web.settings import get_settings
 
 DEMO_SEED = 2026

@@ -79,9 +79,7 @@ def new_state() -> str:
     return secrets.token_urlsafe(32)
 
 
-def authorization_url(
-    browser_base: str, *, state: str, redirect_uri: str, client_id: str, code_challenge: str
-) -> str:
+def authorization_url(browser_base: str, *, state: str, redirect_uri: str, client_id: str, code_challenge: str) -> str:
     """Where «Войти через Госуслуги» sends the browser; ``browser_base=""`` gives a same-origin path.
 
     ``code_challenge`` is the S256 PKCE challenge of a verifier kept on the server (``domain.pkce``).
@@ -121,10 +119,10 @@ async def fetch_claims(
     timeout = httpx.Timeout(timeout_seconds, connect=CONNECT_TIMEOUT_SECONDS)
     try:
         async with asyncio.timeout(timeout_seconds * 2):
-            async with httpx.AsyncClient(base_url=server_base, timeout=timeout, transport=transport,
-                                         verify=client_tls_context()) as client:
-                access_token = await _access_token(client, code, redirect_uri, code_verifier, client_id,
-                                                   client_secret)
+            async with httpx.AsyncClient(
+                base_url=server_base, timeout=timeout, transport=transport, verify=client_tls_context()
+            ) as client:
+                access_token = await _access_token(client, code, redirect_uri, code_verifier, client_id, client_secret)
                 payload = await _userinfo(client, access_token)
     except TimeoutError:
         raise _unavailable("no answer within the overall timeout") from None
@@ -141,10 +139,17 @@ def _unavailable(detail: str) -> EsiaUnavailable:
 async def _access_token(
     client: httpx.AsyncClient, code: str, redirect_uri: str, code_verifier: str, client_id: str, client_secret: str
 ) -> str:
-    response = await client.post("/esia/token", data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
-        "client_id": client_id, "client_secret": client_secret, "code_verifier": code_verifier,
-    })
+    response = await client.post(
+        "/esia/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri,
+            "client_id": client_id,
+            "client_secret": client_secret,
+            "code_verifier": code_verifier,
+        },
+    )
     if response.status_code in (400, 401):
         log.info("ЕСИА refused the code: %s %s", response.status_code, response.text[:200])
         raise EsiaSignInFailed(f"token endpoint answered {response.status_code}")

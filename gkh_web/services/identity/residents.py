@@ -22,13 +22,19 @@ from sqlmodel import Session, col, select
 from gkh_web.db.models import SESSION_END_REASONS, Resident, ResidentSession, as_utc, stored_id, utc_now
 from gkh_web.domain.contacts import ContactError, format_phone
 from gkh_web.domain.identifiers import format_snils
-from gkh_web.services.agreement import ResidentNotFound, needs_agreement
-from gkh_web.services.esia_client import EsiaClaims
+from gkh_web.services.identity.agreement import ResidentNotFound, needs_agreement
+from gkh_web.services.identity.esia_client import EsiaClaims
 
 __all__ = [
-    "ResidentNotFound", "ResidentProfile", "end_all_sessions", "end_session", "end_session_of", "needs_agreement",
+    "ResidentNotFound",
+    "ResidentProfile",
+    "end_all_sessions",
+    "end_session",
+    "end_session_of",
+    "needs_agreement",
     "resident_for_token",
-    "resident_profile", "sign_in_resident",
+    "resident_profile",
+    "sign_in_resident",
 ]
 
 
@@ -44,8 +50,12 @@ def _resident_from_claims(session: Session, claims: EsiaClaims) -> Resident:
     """The resident with this ЕСИА subject, created or refreshed from the claims."""
     resident = session.exec(select(Resident).where(Resident.esia_subject_id == claims.subject_id)).first()
     if resident is None:
-        resident = Resident(esia_subject_id=claims.subject_id, email=claims.email,
-                            last_name=claims.last_name, first_name=claims.first_name)
+        resident = Resident(
+            esia_subject_id=claims.subject_id,
+            email=claims.email,
+            last_name=claims.last_name,
+            first_name=claims.first_name,
+        )
     resident.last_name = claims.last_name
     resident.first_name = claims.first_name
     resident.middle_name = claims.middle_name
@@ -69,9 +79,14 @@ def sign_in_resident(
         end_session(session, replaced_token, reason="replaced", now=now)
     resident = _resident_from_claims(session, claims)
     token = secrets.token_urlsafe(32)
-    session.add(ResidentSession(
-        token_hash=_token_digest(token), resident_id=stored_id(resident), created_at=now, last_seen_at=now,
-    ))
+    session.add(
+        ResidentSession(
+            token_hash=_token_digest(token),
+            resident_id=stored_id(resident),
+            created_at=now,
+            last_seen_at=now,
+        )
+    )
     session.flush()
     return token
 
@@ -89,7 +104,11 @@ def _end(row: ResidentSession, reason: str, now: datetime) -> None:
 
 
 def resident_for_token(
-    session: Session, token: str, *, now: datetime | None = None, idle_limit_seconds: int,
+    session: Session,
+    token: str,
+    *,
+    now: datetime | None = None,
+    idle_limit_seconds: int,
     max_age_seconds: int | None = None,
 ) -> Resident | None:
     """The signed-in resident, and the session marked as used now; None if there is none any more.
@@ -172,10 +191,14 @@ def resident_profile(session: Session, resident_id: int) -> ResidentProfile:
         raise ResidentNotFound(resident_id)
     fio = " ".join(part for part in (resident.last_name, resident.first_name, resident.middle_name) if part)
     return ResidentProfile(
-        resident_id=resident_id, fio=fio, snils=resident.snils,
+        resident_id=resident_id,
+        fio=fio,
+        snils=resident.snils,
         snils_text=format_snils(resident.snils) if resident.snils else "",
-        phone=resident.phone, phone_text=_shown_phone(resident.phone),
-        email=resident.email or "", needs_agreement=needs_agreement(resident),
+        phone=resident.phone,
+        phone_text=_shown_phone(resident.phone),
+        email=resident.email or "",
+        needs_agreement=needs_agreement(resident),
     )
 
 

@@ -46,8 +46,12 @@ def receipt_pdf(view: PaymentView) -> bytes:
     pdf.ln(3)
     for item in view.items:
         pdf.set_font("DejaVu", "B", 11)
-        pdf.multi_cell(width, 7, f"Лицевой счёт № {item.account_number}, документ № {item.document_number} "
-                                 f"за {item.period_text}: {item.amount_text}")
+        pdf.multi_cell(
+            width,
+            7,
+            f"Лицевой счёт № {item.account_number}, документ № {item.document_number} "
+            f"за {item.period_text}: {item.amount_text}",
+        )
         pdf.set_font("DejaVu", "", 9)
         pdf.multi_cell(width, 5, f"Получатель: {item.recipient_text}")
         pdf.ln(2)

@@ -80,7 +80,13 @@ from gkh_web.domain.charges import amount_due
 from gkh_web.domain.dates import format_date, format_period
 from gkh_web.domain.money import format_amount, format_rubles
 from gkh_web.domain.quantities import format_tariff, format_volume
-from gkh_web.services.account_lookup import (
+from gkh_web.services.accounts import (
+    MSG_DOCUMENT_NOT_ACCESSIBLE,
+    AccessDenied,
+    linked_account_ids,
+    require_accessible_document,
+)
+from gkh_web.services.accounts.lookup import (
     MSG_PUBLIC_ACCOUNT_GONE,
     AccountDetails,
     AccountLookupError,
@@ -89,19 +95,27 @@ from gkh_web.services.account_lookup import (
     natural_key,
     premises_hint,
 )
-from gkh_web.services.accounts import (
-    MSG_DOCUMENT_NOT_ACCESSIBLE,
-    AccessDenied,
-    linked_account_ids,
-    require_accessible_document,
-)
 from gkh_web.settings import get_settings
 
 __all__ = [
-    "CONTEXT_PERIODS", "EMPTY_ALL_PAID", "EMPTY_NO_ACCOUNTS", "EMPTY_NO_DOCUMENTS", "AccessDenied",
-    "ConfirmedItem", "ConfirmedSelection", "DocumentServices", "PayableAccount", "PayableDocument", "PaymentPage",
-    "RecipientRequisites", "SelectionError", "ServiceChargeLine", "confirm_selection",
-    "document_services", "documents_with_payment_in_progress", "payment_page_for_account",
+    "CONTEXT_PERIODS",
+    "EMPTY_ALL_PAID",
+    "EMPTY_NO_ACCOUNTS",
+    "EMPTY_NO_DOCUMENTS",
+    "AccessDenied",
+    "ConfirmedItem",
+    "ConfirmedSelection",
+    "DocumentServices",
+    "PayableAccount",
+    "PayableDocument",
+    "PaymentPage",
+    "RecipientRequisites",
+    "SelectionError",
+    "ServiceChargeLine",
+    "confirm_selection",
+    "document_services",
+    "documents_with_payment_in_progress",
+    "payment_page_for_account",
     "payment_page_for_resident",
 ]
 
@@ -280,10 +294,13 @@ def documents_with_payment_in_progress(session: Session, document_ids: Collectio
     ids = sorted(set(document_ids))
     if not ids:
         return set()
-    return set(session.exec(
-        select(PaymentItem.payment_document_id)
-        .where(col(PaymentItem.payment_document_id).in_(ids), PaymentItem.open == 1)
-    ).all())
+    return set(
+        session.exec(
+            select(PaymentItem.payment_document_id).where(
+                col(PaymentItem.payment_document_id).in_(ids), PaymentItem.open == 1
+            )
+        ).all()
+    )
 
 
 # --- Building the page ---------------------------------------------------------------------------
@@ -294,7 +311,7 @@ def _period_index(year: int, month: int) -> int:
 
 
 def _account_sort_key(address: str, provider_name: str, account_id: int) -> tuple:
-    """The cabinet's order: by address, then provider (see ``accounts._views``)."""
+    """The cabinet's order: by address, then provider (see ``accounts.linking._views``)."""
     return natural_key(address), natural_key(provider_name), account_id
 
 
@@ -305,8 +322,12 @@ def _document_sort_key(document: PaymentDocument) -> tuple:
 
 def _recipient(provider: ProviderOrganisation) -> RecipientRequisites:
     return RecipientRequisites(
-        name=provider.recipient_name, inn=provider.inn, kpp=provider.kpp or "", bank_name=provider.bank_name,
-        bik=provider.bik, settlement_account=provider.settlement_account,
+        name=provider.recipient_name,
+        inn=provider.inn,
+        kpp=provider.kpp or "",
+        bank_name=provider.bank_name,
+        bik=provider.bik,
+        settlement_account=provider.settlement_account,
         correspondent_account=provider.correspondent_account or "",
     )
 
@@ -324,14 +345,21 @@ def _payable_document(document: PaymentDocument, in_progress: bool) -> PayableDo
         total_kopecks=document.total_kopecks, paid_kopecks=document.paid_kopecks, in_progress=in_progress
     )
     return PayableDocument(
-        document_id=stored_id(document), account_id=document.personal_account_id, ipd=document.ipd,
+        document_id=stored_id(document),
+        account_id=document.personal_account_id,
+        ipd=document.ipd,
         number=document.number,
         period_text=format_period(document.period_year, document.period_month),
         due_date_text=format_date(document.due_date),
-        total_kopecks=document.total_kopecks, total_text=format_rubles(document.total_kopecks),
-        paid_kopecks=document.paid_kopecks, paid_text=format_rubles(document.paid_kopecks),
-        due_kopecks=due, due_text=format_rubles(due), amount_text=format_amount(due),
-        status=status, status_text=STATUS_TEXTS[status],
+        total_kopecks=document.total_kopecks,
+        total_text=format_rubles(document.total_kopecks),
+        paid_kopecks=document.paid_kopecks,
+        paid_text=format_rubles(document.paid_kopecks),
+        due_kopecks=due,
+        due_text=format_rubles(due),
+        amount_text=format_amount(due),
+        status=status,
+        status_text=STATUS_TEXTS[status],
         selectable=_selectable(document, status, due),
     )
 
@@ -355,15 +383,19 @@ def _shown_documents(session: Session, account_ids) -> list[PaymentDocument]:
         .group_by(col(PaymentDocument.personal_account_id))
         .subquery()
     )
-    return list(session.exec(
-        select(PaymentDocument)
-        .join(newest, newest.c.account_id == PaymentDocument.personal_account_id)
-        .where(PaymentDocument.status == "issued")
-        .where(sa.or_(
-            col(PaymentDocument.total_kopecks) > col(PaymentDocument.paid_kopecks),
-            period > newest.c.newest - CONTEXT_PERIODS,
-        ))
-    ).all())
+    return list(
+        session.exec(
+            select(PaymentDocument)
+            .join(newest, newest.c.account_id == PaymentDocument.personal_account_id)
+            .where(PaymentDocument.status == "issued")
+            .where(
+                sa.or_(
+                    col(PaymentDocument.total_kopecks) > col(PaymentDocument.paid_kopecks),
+                    period > newest.c.newest - CONTEXT_PERIODS,
+                )
+            )
+        ).all()
+    )
 
 
 def _build_page(
@@ -385,12 +417,20 @@ def _build_page(
         if not any(view.selectable or view.status == STATUS_IN_PROGRESS for view in views):
             continue
         due = sum(view.due_kopecks for view in views if view.selectable)
-        accounts.append(PayableAccount(  # someone else's account: no ЕЛС or ИЖКУ sent to the browser
-            account_id=stored_id(item.account), number=item.account.number, els="" if public else item.account.els,
-            izhku="" if public else item.account.izhku, provider_name=item.provider.short_name,
-            address=_address(item, public=public), recipient=_recipient(item.provider), documents=views,
-            due_kopecks=due, due_text=format_rubles(due),
-        ))
+        accounts.append(
+            PayableAccount(  # someone else's account: no ЕЛС or ИЖКУ sent to the browser
+                account_id=stored_id(item.account),
+                number=item.account.number,
+                els="" if public else item.account.els,
+                izhku="" if public else item.account.izhku,
+                provider_name=item.provider.short_name,
+                address=_address(item, public=public),
+                recipient=_recipient(item.provider),
+                documents=views,
+                due_kopecks=due,
+                due_text=format_rubles(due),
+            )
+        )
     accounts.sort(key=lambda account: _account_sort_key(account.address, account.provider_name, account.account_id))
     return PaymentPage(accounts=accounts, empty_reason="" if accounts else EMPTY_ALL_PAID)
 
@@ -428,8 +468,9 @@ def _accessible_document(
                 raise
     if is_record_id(public_account_id) and is_record_id(document_id):
         document = session.exec(
-            select(PaymentDocument)
-            .where(PaymentDocument.id == document_id, PaymentDocument.personal_account_id == public_account_id)
+            select(PaymentDocument).where(
+                PaymentDocument.id == document_id, PaymentDocument.personal_account_id == public_account_id
+            )
         ).first()
         if document is not None:
             return document
@@ -438,12 +479,15 @@ def _accessible_document(
 
 def _service_line(line: ServiceLine) -> ServiceChargeLine:
     return ServiceChargeLine(
-        service_name=line.service_name, unit=line.unit,
-        volume_text=format_volume(line.volume, line.unit), tariff_text=format_tariff(line.tariff),
+        service_name=line.service_name,
+        unit=line.unit,
+        volume_text=format_volume(line.volume, line.unit),
+        tariff_text=format_tariff(line.tariff),
         charged_text=format_rubles(line.charged_kopecks),
         recalculation_text=format_rubles(line.recalculation_kopecks),
         benefit_text=format_rubles(line.benefit_kopecks),
-        to_pay_text=format_rubles(line.to_pay_kopecks), to_pay_kopecks=line.to_pay_kopecks,
+        to_pay_text=format_rubles(line.to_pay_kopecks),
+        to_pay_kopecks=line.to_pay_kopecks,
     )
 
 
@@ -462,12 +506,17 @@ def document_services(
     lines_total = sum(line.to_pay_kopecks for line in lines)
     debt = document.debt_or_advance_kopecks
     return DocumentServices(
-        document_id=stored_id(document), lines=[_service_line(line) for line in lines],
-        lines_total_kopecks=lines_total, lines_total_text=format_rubles(lines_total),
-        debt_or_advance_kopecks=debt, debt_or_advance_label=LABEL_ADVANCE if debt < 0 else LABEL_DEBT,
+        document_id=stored_id(document),
+        lines=[_service_line(line) for line in lines],
+        lines_total_kopecks=lines_total,
+        lines_total_text=format_rubles(lines_total),
+        debt_or_advance_kopecks=debt,
+        debt_or_advance_label=LABEL_ADVANCE if debt < 0 else LABEL_DEBT,
         debt_or_advance_text=format_rubles(abs(debt)),
-        penalties_kopecks=document.penalties_kopecks, penalties_text=format_rubles(document.penalties_kopecks),
-        total_kopecks=document.total_kopecks, total_text=format_rubles(document.total_kopecks),
+        penalties_kopecks=document.penalties_kopecks,
+        penalties_text=format_rubles(document.penalties_kopecks),
+        total_kopecks=document.total_kopecks,
+        total_text=format_rubles(document.total_kopecks),
     )
 
 
@@ -481,9 +530,7 @@ class _ChosenRow:
     linked: bool
 
 
-def _chosen_rows(
-    session: Session, document_ids: list[int], resident_id: int | None
-) -> dict[int, _ChosenRow]:
+def _chosen_rows(session: Session, document_ids: list[int], resident_id: int | None) -> dict[int, _ChosenRow]:
     """The chosen documents with account, provider, address and whether the resident linked the account (one query)."""
     link_on = sa.and_(
         col(ResidentAccountLink.personal_account_id) == PaymentDocument.personal_account_id,
@@ -510,7 +557,12 @@ def _accessible(row: _ChosenRow, public_account_id: int | None) -> bool:
 
 
 def _confirm_one(
-    row: _ChosenRow | None, text: str, *, public_account_id: int | None, in_progress: set[int], cap: int,
+    row: _ChosenRow | None,
+    text: str,
+    *,
+    public_account_id: int | None,
+    in_progress: set[int],
+    cap: int,
     resident_mode: bool,
 ) -> ConfirmedItem | str:
     """The confirmed item for one chosen document, or the error message why it cannot be paid."""
@@ -529,17 +581,27 @@ def _confirm_one(
         return check.error
     details = row.details
     return ConfirmedItem(
-        account_id=stored_id(details.account), account_number=details.account.number,
-        provider_name=details.provider.short_name, address=_address(details, public=not row.linked),
-        recipient=_recipient(details.provider), document_id=stored_id(document), document_number=document.number,
+        account_id=stored_id(details.account),
+        account_number=details.account.number,
+        provider_name=details.provider.short_name,
+        address=_address(details, public=not row.linked),
+        recipient=_recipient(details.provider),
+        document_id=stored_id(document),
+        document_number=document.number,
         period_text=format_period(document.period_year, document.period_month),
-        amount_kopecks=check.kopecks, amount_text=format_rubles(check.kopecks), note=check.note,
+        amount_kopecks=check.kopecks,
+        amount_text=format_rubles(check.kopecks),
+        note=check.note,
     )
 
 
 def confirm_selection(
-    session: Session, *, resident_id: int | None, public_account_id: int | None,
-    choices: Iterable[tuple[int, str]], cap_kopecks: int | None = None,
+    session: Session,
+    *,
+    resident_id: int | None,
+    public_account_id: int | None,
+    choices: Iterable[tuple[int, str]],
+    cap_kopecks: int | None = None,
 ) -> ConfirmedSelection:
     """Re-read and re-check the selection sent by the browser; the result is what «Подтверждение оплаты» shows.
 
@@ -567,16 +629,21 @@ def confirm_selection(
             wanted.add(document_id)
             entries.append((document_id, text if isinstance(text, str) else "", ""))
     if not wanted:
-        raise SelectionError([(document_id, problem) for document_id, _, problem in entries]
-                             or [(0, MSG_NOTHING_SELECTED)])
+        raise SelectionError(
+            [(document_id, problem) for document_id, _, problem in entries] or [(0, MSG_NOTHING_SELECTED)]
+        )
     rows = _chosen_rows(session, sorted(wanted), resident_id)
     in_progress = documents_with_payment_in_progress(session, list(rows))
     problems: list[tuple[int, str]] = []
     items: list[ConfirmedItem] = []
     for document_id, text, problem in entries:
         outcome = problem or _confirm_one(
-            rows.get(document_id), text, public_account_id=public_account_id, in_progress=in_progress,
-            cap=cap, resident_mode=resident_id is not None,
+            rows.get(document_id),
+            text,
+            public_account_id=public_account_id,
+            in_progress=in_progress,
+            cap=cap,
+            resident_mode=resident_id is not None,
         )
         if isinstance(outcome, str):
             problems.append((document_id, outcome))
@@ -587,8 +654,10 @@ def confirm_selection(
     total = sum(item.amount_kopecks for item in items)
     if total <= 0:
         raise SelectionError([(0, MSG_NOTHING_SELECTED)])
-    items.sort(key=lambda item: (
-        _account_sort_key(item.address, item.provider_name, item.account_id),
-        _document_sort_key(rows[item.document_id].document),
-    ))
+    items.sort(
+        key=lambda item: (
+            _account_sort_key(item.address, item.provider_name, item.account_id),
+            _document_sort_key(rows[item.document_id].document),
+        )
+    )
     return ConfirmedSelection(items=items, total_kopecks=total, total_text=format_rubles(total))

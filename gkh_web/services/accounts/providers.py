@@ -40,12 +40,11 @@ def provider_requisites_problems(provider: ProviderOrganisation) -> list[str]:
         return problems  # the account keys depend on the БИК
     if not is_valid_settlement_account(provider.bik, provider.settlement_account):
         problems.append(
-            f"Расчётный счёт {provider.settlement_account} не соответствует БИК {provider.bik} (ключ счёта)")
+            f"Расчётный счёт {provider.settlement_account} не соответствует БИК {provider.bik} (ключ счёта)"
+        )
     correspondent = provider.correspondent_account
     if correspondent and not is_valid_correspondent_account(provider.bik, correspondent):
-        problems.append(
-            f"Корр. счёт {provider.correspondent_account} не соответствует БИК {provider.bik} (ключ счёта)"
-        )
+        problems.append(f"Корр. счёт {provider.correspondent_account} не соответствует БИК {provider.bik} (ключ счёта)")
     return problems
 
 

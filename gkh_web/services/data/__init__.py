@@ -1,0 +1,1 @@
+"""Data in bulk: the demo set and the providers' payment-document import."""

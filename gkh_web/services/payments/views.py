@@ -1,0 +1,131 @@
+"""«Мои платежи» and the result page: a resident's own payments as plain values, ready for the screen."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from gkh_web.db.models import (
+    Payment,
+    PaymentDocument,
+    PaymentItem,
+    PersonalAccount,
+    ProviderOrganisation,
+    as_utc,
+    stored_id,
+)
+from gkh_web.domain import payment_states as ps
+from gkh_web.domain.dates import format_period
+from gkh_web.domain.money import format_rubles
+from gkh_web.services.payments import gateway_pages
+
+log = logging.getLogger(__name__)
+
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+@dataclass(frozen=True)
+class PaymentItemView:
+    document_number: str
+    period_text: str
+    account_number: str
+    amount_text: str
+    recipient_text: str
+    """«ООО «УК «Рассвет», ИНН 7718012340, р/с … в ПАО Сбербанк, БИК 044525225» — for the receipt."""
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    number: str
+    public_id: str
+    created_text: str
+    """«25.11.2026 18:05» (Moscow time)."""
+    amount_kopecks: int
+    amount_text: str
+    status: str
+    status_text: str
+    in_progress: bool
+    card_text: str
+    """«VISA •••• 4242» or ""."""
+    method_text: str
+    """«банковская карта МИР •••• 2987», «кошелёк «Виртуальный мир»» or "" before a method is chosen."""
+    items: list[PaymentItemView]
+    continue_url: str = ""
+    """The gateway's page while the payer has not finished there (AWAITING_CUSTOMER), else "": after a lost
+    or late answer, a crash or a reload the resident gets back to it instead of waiting out the expiry."""
+
+
+def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50) -> list[PaymentView]:
+    """The resident's payments, newest first (two queries)."""
+    payments = session.exec(
+        select(Payment)
+        .where(Payment.resident_id == resident_id)
+        .order_by(col(Payment.created_at).desc(), col(Payment.id).desc())
+        .limit(limit)
+    ).all()
+    if not payments:
+        return []
+    rows = session.exec(
+        select(PaymentItem, PaymentDocument, PersonalAccount, ProviderOrganisation)
+        .join(PaymentDocument, col(PaymentDocument.id) == PaymentItem.payment_document_id)
+        .join(PersonalAccount, col(PersonalAccount.id) == PaymentItem.personal_account_id)
+        .join(ProviderOrganisation, col(ProviderOrganisation.id) == PersonalAccount.provider_id)
+        .where(col(PaymentItem.payment_id).in_([payment.id for payment in payments]))
+        .order_by(col(PaymentItem.id))
+    ).all()
+    items: dict[int, list[PaymentItemView]] = {}
+    for item, document, account, provider in rows:
+        items.setdefault(item.payment_id, []).append(
+            PaymentItemView(
+                document_number=document.number,
+                period_text=format_period(document.period_year, document.period_month),
+                account_number=account.number,
+                amount_text=format_rubles(item.amount_kopecks),
+                recipient_text=(
+                    f"{provider.recipient_name}, ИНН {provider.inn}, р/с {provider.settlement_account} "
+                    f"в {provider.bank_name}, БИК {provider.bik}"
+                ),
+            )
+        )
+    return [
+        PaymentView(
+            number=payment.number,
+            public_id=payment.public_id,
+            created_text=as_utc(payment.created_at).astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M"),
+            amount_kopecks=payment.amount_kopecks,
+            amount_text=format_rubles(payment.amount_kopecks),
+            status=payment.status,
+            status_text=ps.status_text(payment.status, payment.failure_reason),
+            in_progress=not ps.is_final(payment.status),
+            card_text=f"{payment.card_brand or 'Карта'} •••• {payment.card_last4}" if payment.card_last4 else "",
+            method_text=_method_text(payment),
+            items=items.get(stored_id(payment), []),
+            continue_url=(gateway_pages.browser_address(payment.confirmation_url) or "")
+            if payment.status == ps.AWAITING_CUSTOMER
+            else "",
+        )
+        for payment in payments
+    ]
+
+
+def payment_view(session: Session, resident_id: int, public_id: str) -> PaymentView | None:
+    """One of the resident's own payments by its public id (None for anyone else's or an unknown id)."""
+    payment = session.exec(
+        select(Payment).where(Payment.public_id == public_id, Payment.resident_id == resident_id)
+    ).first()
+    if payment is None:
+        return None
+    return next(view for view in payments_of_resident(session, resident_id, limit=500) if view.public_id == public_id)
+
+
+def _method_text(payment: Payment) -> str:
+    if payment.method == "wallet":
+        return "кошелёк «Виртуальный мир»"
+    if payment.method == "card":
+        card = f" {payment.card_brand or ''} •••• {payment.card_last4}" if payment.card_last4 else ""
+        return "банковская карта" + card.replace("  ", " ")
+    return ""
