@@ -87,6 +87,7 @@ STATE = {
     "cabinet": f"{ROOT_STATE}.gkh_web___state___cabinet____cabinet_state",
     "pay": f"{ROOT_STATE}.gkh_web___state___pay____pay_page_state",
     "selection": f"{ROOT_STATE}.gkh_web___state___pay____pay_selection_state",
+    "figures": f"{ROOT_STATE}.gkh_web___state___pay____pay_figures_state",
     "result": f"{ROOT_STATE}.gkh_web___state___pay_result____payment_result_state",
 }
 HYDRATE = f"{ROOT_STATE}.hydrate_and_load"
@@ -385,8 +386,8 @@ async def run_kiosk(person: KioskPerson, config: Config, result: LevelResult, ht
         step = "open /pay"
         await tab.navigate("/pay", step, timeout)
         accounts = tab.var("pay", "accounts") or []
-        total = tab.var("selection", "total_kopecks")
-        if not tab.var("pay", "loaded") or len(accounts) != 1 or not total or not tab.var("selection", "can_proceed"):
+        total = tab.var("figures", "total_kopecks")
+        if not tab.var("pay", "loaded") or len(accounts) != 1 or not total or not tab.var("figures", "can_proceed"):
             raise StepFailed(f"{step}: no payable account or total ({len(accounts)} accounts, total {total})")
         documents = [doc for doc in accounts[0]["documents"] if doc.get("selectable")]
         if len(documents) != len(person.unpaid_document_ids):
@@ -396,14 +397,14 @@ async def run_kiosk(person: KioskPerson, config: Config, result: LevelResult, ht
         step = "untick document"
         document_id = person.unpaid_document_ids[0]
         await tab.send(f"{STATE['selection']}.toggle_document", {"document_id": document_id, "checked": False},
-                       step, _changed("selection", "total_kopecks", "total_text"), timeout)
-        if tab.var("selection", "total_kopecks") >= total:
+                       step, _changed("figures", "total_kopecks", "total_text"), timeout)
+        if tab.var("figures", "total_kopecks") >= total:
             raise StepFailed(f"{step}: the total did not go down")
         await think()
         step = "tick document"
         await tab.send(f"{STATE['selection']}.toggle_document", {"document_id": document_id, "checked": True},
-                       step, _changed("selection", "total_kopecks", "total_text"), timeout)
-        if tab.var("selection", "total_kopecks") != total:
+                       step, _changed("figures", "total_kopecks", "total_text"), timeout)
+        if tab.var("figures", "total_kopecks") != total:
             raise StepFailed(f"{step}: the total is {tab.var('selection', 'total_kopecks')}, expected {total}")
         await think()
 
