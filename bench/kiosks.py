@@ -78,6 +78,8 @@ from tests.security.reflex_client import router_data  # noqa: E402  (the fronten
 
 OUT = ROOT / "bench/out/kiosks.json"
 DEFAULT_LEVELS = (50, 100, 200)
+STRESS_THINK_S = (0.5, 2.0)
+"""The stress pace: seconds between a kiosk's steps (the defaults of --think-min and --think-max)."""
 TEST_CARD = {"card_number": "4242 4242 4242 4242", "expiry": "12/30", "cvc": "123", "holder": "KIOSK BENCH"}
 
 ROOT_STATE = "reflex___state____state"
@@ -311,6 +313,40 @@ class Config:
     """Kiosks start at random moments within this many seconds (people walk up over time)."""
 
 
+class CpuMeter:
+    """The server's CPU (user + system, every process of the server) spent since the previous mark.
+
+    Linux counts process CPU in 10 ms ticks, so one step's figure is coarse; the mean over many kiosks
+    is not. The server's own background work (the reconciler, lease renewals) is measured while it is
+    alone and taken off pro rata.
+    """
+
+    def __init__(self, process) -> None:
+        self.root = psutil.Process(process.pid)
+        self.idle_per_second = 0.0
+        self._last_cpu, self._last_at = self._total(), time.perf_counter()
+
+    def _total(self) -> float:
+        total = 0.0
+        for proc in [self.root, *self.root.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                times = proc.cpu_times()
+                total += times.user + times.system
+        return total
+
+    def measure_idle(self, seconds: float) -> None:
+        self.mark()
+        time.sleep(seconds)
+        self.idle_per_second = self.mark() / seconds
+
+    def mark(self) -> float:
+        """CPU seconds since the last mark, less the background share of the time that passed."""
+        cpu, at = self._total(), time.perf_counter()
+        spent = (cpu - self._last_cpu) - self.idle_per_second * (at - self._last_at)
+        self._last_cpu, self._last_at = cpu, at
+        return max(spent, 0.0)
+
+
 @dataclass
 class LevelResult:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
@@ -318,6 +354,19 @@ class LevelResult:
     errors: list[str] = field(default_factory=list)
     completed: set[int] = field(default_factory=set)
     """Resident ids whose flow reached «Оплата выполнена»."""
+    meter: CpuMeter | None = None
+    """Set when kiosks run one at a time (``--cost``): each step's answer then also records the CPU it took."""
+    cpu_ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+
+    def record(self, step: str, milliseconds: float) -> None:
+        self.latencies[step].append(milliseconds)
+        if self.meter is not None:
+            self.cpu_ms[step].append(self.meter.mark() * 1000)
+
+    def record_http(self, step: str, milliseconds: float) -> None:
+        self.http[step].append(milliseconds)
+        if self.meter is not None:
+            self.cpu_ms[step].append(self.meter.mark() * 1000)
 
 
 async def run_kiosk(person: KioskPerson, config: Config, result: LevelResult, http: httpx.AsyncClient) -> None:
@@ -327,7 +376,7 @@ async def run_kiosk(person: KioskPerson, config: Config, result: LevelResult, ht
         await asyncio.sleep(rng.uniform(config.think_min, config.think_max))
 
     tab = Tab(config.base_url, str(uuid.uuid4()), config.hashes,
-              lambda step, ms: result.latencies[step].append(ms))
+              result.record)
     timeout = config.timeout
     step = "start"
     try:
@@ -437,14 +486,14 @@ async def run_kiosk(person: KioskPerson, config: Config, result: LevelResult, ht
         step = "gateway: card page (HTTP)"
         started = time.perf_counter()
         page = await http.get(gateway_page, timeout=timeout)
-        result.http[step].append((time.perf_counter() - started) * 1000)
+        result.record_http(step, (time.perf_counter() - started) * 1000)
         if page.status_code != 200 or 'name="card_number"' not in page.text:
             raise StepFailed(f"{step}: HTTP {page.status_code}, no card form")
         await think()
         step = "gateway: pay by card (HTTP)"
         started = time.perf_counter()
         paid = await http.post(gateway_page.rstrip("/") + "/card", data=TEST_CARD, timeout=timeout)
-        result.http[step].append((time.perf_counter() - started) * 1000)
+        result.record_http(step, (time.perf_counter() - started) * 1000)
         back = paid.headers.get("location", "")
         if paid.status_code != 303 or "/pay/result?payment=" not in back:
             raise StepFailed(f"{step}: HTTP {paid.status_code}, location {back!r}")
@@ -616,11 +665,44 @@ async def run_level(app, people: list[KioskPerson], config: Config) -> dict:
         "rss_per_session_kb": (watch.peak - rss_before) / 1024 / len(people),
         "redis_per_session_kb": (redis_after - redis_before) / 1024 / len(people),
         "machine_cpu_busy_pct": 100 * busy(cpu_before, cpu_after) / ((wall + 2) * psutil.cpu_count()),
+        "server_cpu_ms_per_flow": shares.get("server", 0.0) / 100 * (wall + 2) * psutil.cpu_count() * 1000
+        / max(1, len(result.completed)),
         "cpu_shares_pct": shares,
         "load_average_before": load_before,
         "backend_log_errors": log_count,
         "backend_log_samples": log_lines,
     }
+
+
+async def run_cost(app, people: list[KioskPerson], config: Config) -> dict:
+    """Kiosks one after another on a quiet server: what each step costs the server in CPU."""
+    meter = CpuMeter(app.process)
+    meter.measure_idle(5.0)
+    result = LevelResult(meter=meter)
+    async with httpx.AsyncClient(follow_redirects=False) as http:
+        for person in people:
+            await run_kiosk(person, config, result, http)
+    steps = {step: {"count": len(values), "mean": statistics.fmean(values), "p50": _percentile(values, 0.5)}
+             for step, values in result.cpu_ms.items()}
+    return {"kiosks": len(people), "errors": len(result.errors), "error_samples": sorted(set(result.errors))[:10],
+            "idle_cpu_ms_per_s": meter.idle_per_second * 1000, "steps": steps,
+            "flow_cpu_ms": sum(step["mean"] for step in steps.values())}
+
+
+def print_cost(cost: dict, think: tuple[float, float]) -> None:
+    flow = cost["flow_cpu_ms"]
+    print(f"\n## CPU per step, {cost['kiosks']} kiosks one at a time ({cost['errors']} errors; the server's "
+          f"background {cost['idle_cpu_ms_per_s']:.1f} ms/s taken off)")
+    print(f"{'step':42} {'n':>5} {'mean':>7} {'share':>6}  (ms of server CPU)")
+    for step, figures in cost["steps"].items():
+        print(f"{step:42} {figures['count']:>5} {figures['mean']:>7.1f} {100 * figures['mean'] / flow:>5.0f} %")
+    thinking = len(cost["steps"]) * (think[0] + think[1]) / 2
+    print(f"one flow: {flow:.0f} ms of server CPU; at {think[0]}–{think[1]} s between steps a flow takes about "
+          f"{thinking:.0f} s of thinking, so N kiosks keep {flow / 1000 / thinking:.3f} × N cores busy "
+          f"(50: {50 * flow / 1000 / thinking:.1f}, 100: {100 * flow / 1000 / thinking:.1f}, "
+          f"200: {200 * flow / 1000 / thinking:.1f}; this machine has {psutil.cpu_count()})")
+    for sample in cost["error_samples"]:
+        print(f"  error: {sample}")
 
 
 # --- Report -------------------------------------------------------------------------------------------
@@ -649,7 +731,8 @@ def print_level(level: dict) -> None:
           f"{level['rss_after_mb']:.0f} MB after → {level['rss_per_session_kb']:.0f} KB per session (peak); "
           f"Redis {level['redis_per_session_kb']:.1f} KB per session")
     shares = ", ".join(f"{kind} {pct:.0f} %" for kind, pct in level["cpu_shares_pct"].items())
-    print(f"CPU: machine {level['machine_cpu_busy_pct']:.0f} % busy ({shares}); load average before "
+    print(f"CPU: machine {level['machine_cpu_busy_pct']:.0f} % busy ({shares}); the server's CPU per completed "
+          f"flow {level['server_cpu_ms_per_flow']:.0f} ms; load average before "
           f"{level['load_average_before']:.1f}; backend log error lines {level['backend_log_errors']}")
     for line in level["backend_log_samples"]:
         print(f"  log: {line[:200]}")
@@ -690,8 +773,13 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--timeout", type=float, default=60.0, help="longest wait for one answer, s")
     parser.add_argument("--pause", type=float, default=5.0, help="quiet time between levels, s")
+    parser.add_argument("--cost", type=int, default=0, metavar="N",
+                        help="before the levels, run N kiosks one at a time and print each step's server CPU")
+    parser.add_argument("--warm-up", type=int, default=None,
+                        help="kiosks run once before the levels and left out of them (default: two per worker), "
+                        "so that a level's memory per session is not the workers' first-use growth")
     args = parser.parse_args()
-    levels = args.kiosks or list(DEFAULT_LEVELS)
+    levels = [count for count in (args.kiosks or DEFAULT_LEVELS) if count > 0]  # --kiosks 0: no levels
     workers = int(os.environ.get("GKH_BENCH_WORKERS", "4"))
     postgres_url = os.environ.get("GKH_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
     redis_url = os.environ.get("GKH_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -707,12 +795,24 @@ def main() -> int:
         started = time.monotonic()
         with serve_app(Path(workdir), postgres_url=postgres_url, redis_url=redis_url, workers=workers) as app:
             print(f"served at {app.url} in {time.monotonic() - started:.0f} s", flush=True)
-            people = seed_kiosk_people(app.database_url, sum(levels))
+            warm_up = 2 * workers if args.warm_up is None else args.warm_up
+            people = seed_kiosk_people(app.database_url, warm_up + args.cost + sum(levels))
             config = Config(app.url, _compiled_state_hashes(), args.think_min, args.think_max, args.seed,
                             args.timeout, args.think_max if args.arrive_over is None else args.arrive_over)
             print(f"seeded {len(people)} kiosk residents; backend processes: "
                   f"{MemoryWatch(app.process).workers() + 1}", flush=True)
             offset = 0
+            if warm_up:
+                level = asyncio.run(run_level(app, people[:warm_up], config))
+                offset = warm_up
+                print(f"warm-up: {warm_up} kiosks, {level['errors']} errors, backend RSS "
+                      f"{level['rss_before_mb']:.0f} → {level['rss_after_mb']:.0f} MB (first use of every worker)",
+                      flush=True)
+            cost = None
+            if args.cost:
+                cost = asyncio.run(run_cost(app, people[offset:offset + args.cost], config))
+                offset += args.cost
+                print_cost(cost, STRESS_THINK_S)
             for count in levels:
                 time.sleep(args.pause)
                 level = asyncio.run(run_level(app, people[offset:offset + count], config))
@@ -728,9 +828,9 @@ def main() -> int:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({"workers": workers, "postgres": postgres_url, "redis": redis_url,
                                "think_s": [args.think_min, args.think_max], "arrive_over_s": config.arrive_over,
-                               "seed": args.seed,
-                               "server_env": server_env, "levels": results}, ensure_ascii=False, indent=1))
-    ok = all(level["errors"] == 0 and level["completed"] == level["kiosks"]
+                               "seed": args.seed, "server_env": server_env, "cost": cost, "levels": results},
+                              ensure_ascii=False, indent=1))
+    ok = (cost is None or cost["errors"] == 0) and all(level["errors"] == 0 and level["completed"] == level["kiosks"]
              and level["flows_with_exactly_one_payment"] == level["completed"] for level in results)
     return 0 if ok else 1
 

@@ -11,7 +11,10 @@ a. page ready: click on «Оплатить ЖКУ» → ``#payment-total`` visib
 b. click → the new «Итого» on screen, interleaved: one click on the reference page, one on
    «Большой Набор» (10 × 36 × 12), one on «Иванов» (9 documents), and so on; amount edits the same;
 c. JS shipped to a fresh load of /pay, raw and gzipped (level 6);
-d. websocket bytes per document toggle, «Иванов» vs «Большой Набор».
+d. websocket bytes per document toggle, «Иванов» vs «Большой Набор»;
+e. a Chromium performance trace of toggles on each page: how much of a click's round trip is the
+   browser's own work (scripts, i.e. React's render; style and layout; paint) and how much is the
+   wait for the server's answer.
 
 Every «Итого» comes from the server (no script of ours adds anything up), so (b) is a full round
 trip. Timings on a shared 2-core machine are noisy: the figures are medians and p95 and, above
@@ -56,6 +59,10 @@ N_READY = 15
 N_TOGGLE = 50
 N_EDIT = 50
 N_WS_TOGGLES = 20
+N_TRACE = 20
+TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute"]
+STYLE_LAYOUT = {"UpdateLayoutTree", "Layout", "RecalculateStyles"}
+PAINT = {"Paint", "PrePaint", "Layerize", "UpdateLayer", "CompositeLayers", "Commit"}
 OUT = ROOT / "bench/out/payment_page.json"
 REFERENCE_APP = ROOT / "bench/reference"
 IVANOV = {login.key: login for login in DEMO_LOGINS}["ivanov"]
@@ -84,10 +91,12 @@ MEASURE_TOTAL_CHANGE = """([action, value]) => new Promise((resolve, reject) => 
   const total = document.getElementById('payment-total');
   const before = total.textContent;
   const t0 = performance.now();
+  console.timeStamp('bench-t0');  // marks the window in a Chromium trace (measure_trace)
   const timer = setTimeout(() => { observer.disconnect(); reject(new Error('total did not change')); }, 10000);
   const observer = new MutationObserver(() => {
     if (total.textContent !== before) {
       const dt = performance.now() - t0;
+      console.timeStamp('bench-t1');
       observer.disconnect(); clearTimeout(timer); resolve(dt);
     }
   });
@@ -191,6 +200,59 @@ def ratios(interactions: dict) -> dict:
     return result
 
 
+def _main_thread_work(trace) -> dict:
+    """Per toggle: the window from the click to the new «Итого» in the DOM (the ``bench-t0``/``bench-t1``
+    marks), and how much of it the renderer's main thread was busy: scripts, style and layout, paint."""
+    events = trace["traceEvents"] if isinstance(trace, dict) else trace
+    marks = sorted((e["ts"], e["args"]["data"]["message"], e["pid"]) for e in events
+                   if e.get("name") == "TimeStamp" and e.get("args", {}).get("data", {}).get("message", "")
+                   .startswith("bench-t"))
+    windows, start = [], None
+    for ts, message, pid in marks:
+        if message == "bench-t0":
+            start = (ts, pid)
+        elif start is not None:
+            windows.append((start[0], ts, start[1]))
+            start = None
+    main_threads = {(e["pid"], e["tid"]) for e in events
+                    if e.get("ph") == "M" and e.get("name") == "thread_name"
+                    and e.get("args", {}).get("name") == "CrRendererMain"}
+    totals = {"window": 0.0, "busy": 0.0, "style_layout": 0.0, "paint": 0.0}
+    tasks = [e for e in events if e.get("ph") == "X" and (e.get("pid"), e.get("tid")) in main_threads]
+    for begin, end, pid in windows:
+        totals["window"] += (end - begin) / 1000
+        for e in tasks:
+            if e["pid"] != pid:
+                continue
+            overlap = (min(end, e["ts"] + e.get("dur", 0)) - max(begin, e["ts"])) / 1000
+            if overlap <= 0:
+                continue
+            if e["name"] == "RunTask":
+                totals["busy"] += overlap
+            elif e["name"] in STYLE_LAYOUT:
+                totals["style_layout"] += overlap
+            elif e["name"] in PAINT:
+                totals["paint"] += overlap
+    count = max(1, len(windows))
+    work = {key: value / count for key, value in totals.items()}
+    work["scripts_and_other"] = work["busy"] - work["style_layout"] - work["paint"]
+    work["waiting"] = work["window"] - work["busy"]
+    work["toggles"] = len(windows)
+    return work
+
+
+def measure_trace(browser, pages: dict[str, Page]) -> dict:
+    """N_TRACE toggles per page under Chromium's tracer: each round trip split into browser work and waiting."""
+    result = {}
+    for name, page in pages.items():
+        browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
+        for _ in range(N_TRACE):
+            page.evaluate(MEASURE_TOTAL_CHANGE, ["toggle", None])
+        work = _main_thread_work(json.loads(browser.stop_tracing()))
+        result[name] = {key: round(value, 2) for key, value in work.items()}
+    return result
+
+
 def measure_js(browser, url: str) -> dict:
     page = new_page(browser)
     sign_in_to_cabinet(page, url, LARGE_DEMO_LOGIN.phone)
@@ -277,6 +339,7 @@ def main() -> None:
                      "large": _payment_page(browser, app.url, LARGE_DEMO_LOGIN),
                      "ivanov": _payment_page(browser, app.url, IVANOV)}
             interactions = measure_interactions(pages)
+            trace = measure_trace(browser, pages)
             for opened in pages.values():
                 opened.context.close()
             js = measure_js(browser, app.url)
@@ -292,6 +355,7 @@ def main() -> None:
         "ratios_to_reference": ratios(interactions),
         "js_payment_page": js,
         "ws_per_toggle": ws,
+        "trace_per_toggle": trace,
         "goals": {"large_p50_ratio": 1.5, "large_p95_ratio": 2.0, "large_over_ivanov_p50": 1.2,
                   "page_ready_ms": 800, "js_gzip_kb": 350},
         "wall_s": round(time.monotonic() - started, 1),
@@ -321,6 +385,11 @@ def print_table(r: dict) -> None:
                   f"{figures['p95_ms']:>8.1f}ms{ratio['p50']:>9.2f}{ratio['p95']:>9.2f}")
     print(f"large-set p50 / Иванов p50: {r['ratios_to_reference']['large_over_ivanov_p50']} (goal ≤ 1.2); "
           "goals on the large set: p50/ref ≤ 1.5, p95/ref ≤ 2")
+    print("Chromium trace, mean per toggle (ms): click → new «Итого» in the DOM = main thread busy "
+          "(scripts + style/layout + paint) + waiting for the server's answer")
+    for name, t in r["trace_per_toggle"].items():
+        print(f"  {labels[name]:<30}{t['window']:>6.1f} = {t['busy']:>4.1f} ({t['scripts_and_other']:.1f} + "
+              f"{t['style_layout']:.1f} + {t['paint']:.1f}) + {t['waiting']:>4.1f}   [{t['toggles']} toggles]")
     js = r["js_payment_page"]
     print(f"JS on /pay: {js['files']} files, {js['raw_kb']} KB raw, {js['gzip_kb']} KB gzip-6 (goal ≤ 350 KB)")
     for w in r["ws_per_toggle"]:
