@@ -13,12 +13,16 @@ respawn_failed_workers()  # one killed backend worker must not stop the others (
 # writes back when another worker asks or after a few seconds, instead of a Redis round trip per event
 # (p95 408 → 120 ms at 54 events/s in bench/kiosks.py). The database stays the record either way.
 os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
+# Held between events for 5 s, as before the lock limit below grew (Reflex's default is half that limit).
+os.environ.setdefault("REFLEX_OPLOCK_HOLD_TIME", "5s")
 
 config = rx.Config(
     app_name="gkh_web",
     db_url=get_settings().database_url,
     # Several backend workers share the tabs' state through Redis (GKH_REDIS_URL); unset = one worker.
     redis_url=get_settings().redis_url,
+    # An event's lock on its tab's state outlasts the slowest handler's outside calls (settings.state_lock_seconds).
+    redis_lock_expiration=get_settings().state_lock_seconds * 1000,
     telemetry_enabled=False,  # the kiosk never phones home
     # Only pages served from the public URL may open the websocket (Reflex's default is any site):
     # a foreign page's script cannot drive a tab's events, whatever it claims.

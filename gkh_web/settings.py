@@ -31,6 +31,10 @@ def _default_database_url() -> str:
     return f"sqlite:///{PROJECT_ROOT / 'data' / 'gkh.db'}"
 
 
+STATE_LOCK_MARGIN_SECONDS = 10
+"""Added to the outside calls' timeouts: queueing for the CPU and the database under load."""
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the app needs to know about its surroundings."""
@@ -160,6 +164,19 @@ class Settings:
     def session_idle_limit_seconds(self) -> int:
         """The server ends a session idle longer than the kiosk's prompt and countdown together."""
         return self.kiosk_idle_seconds + self.kiosk_countdown_seconds
+
+    @property
+    def state_lock_seconds(self) -> int:
+        """How long one event may hold its tab's state lock in Redis before Reflex gives up on it.
+
+        It must outlast the slowest handler: ``/auth/callback`` makes two ЕСИА calls (token, userinfo),
+        «Оплатить» and ``/pay/result`` up to two gateway calls, each bounded by its timeout; plus a
+        margin for a machine under load. Reflex's default of 10 s is shorter than one gateway timeout,
+        and under overload (bench/kiosks.py, 200 kiosks at the stress pace) sign-ins lost their lock and
+        failed with «Вход не завершён». A lock is released as soon as the event ends, so a long limit
+        costs nothing; it only matters when a worker dies holding it.
+        """
+        return 2 * max(self.esia_timeout_seconds, self.gateway_timeout_seconds) + STATE_LOCK_MARGIN_SECONDS
 
 
 @lru_cache(maxsize=1)
