@@ -776,7 +776,7 @@ def main() -> int:
     parser.add_argument("--cost", type=int, default=0, metavar="N",
                         help="before the levels, run N kiosks one at a time and print each step's server CPU")
     parser.add_argument("--warm-up", type=int, default=None,
-                        help="kiosks run once before the levels and left out of them (default: two per worker), "
+                        help="kiosks run once before the levels and left out of them (default: five per worker), "
                         "so that a level's memory per session is not the workers' first-use growth")
     args = parser.parse_args()
     levels = [count for count in (args.kiosks or DEFAULT_LEVELS) if count > 0]  # --kiosks 0: no levels
@@ -795,7 +795,7 @@ def main() -> int:
         started = time.monotonic()
         with serve_app(Path(workdir), postgres_url=postgres_url, redis_url=redis_url, workers=workers) as app:
             print(f"served at {app.url} in {time.monotonic() - started:.0f} s", flush=True)
-            warm_up = 2 * workers if args.warm_up is None else args.warm_up
+            warm_up = 5 * workers if args.warm_up is None else args.warm_up
             people = seed_kiosk_people(app.database_url, warm_up + args.cost + sum(levels))
             config = Config(app.url, _compiled_state_hashes(), args.think_min, args.think_max, args.seed,
                             args.timeout, args.think_max if args.arrive_over is None else args.arrive_over)
