@@ -114,6 +114,21 @@ async def test_someone_elses_account_shows_no_volumes_tariffs_or_benefits(demo_d
     assert pay.accounts[0].els == "" and pay.accounts[0].izhku == ""
 
 
+async def test_someone_elses_payment_documents_carry_no_identifier_with_the_izhku_inside(demo_db):
+    """Issue 12 shows every document's ИПД, and an ИПД *is* the ИЖКУ (its first 13 characters, the
+    first 10 of which are the ЕЛС) plus the period: for another person's account it must stay home."""
+    other = await signed_in_tab(PayOtherState, "sidorov", f"{BASE}/pay/other")
+    found = await _found(other, LESNAYA_42.izhku)
+    go_to(other, f"{BASE}/pay?ref={found.ref}")
+    pay = await other.get_state(PayPageState)
+    await pay.open_page()
+
+    sent = repr([dataclasses.asdict(account) for account in pay.accounts])
+    assert pay.accounts and pay.accounts[0].documents
+    assert LESNAYA_42.izhku not in sent and LESNAYA_42.els not in sent
+    assert all(document.ipd == "" for document in pay.accounts[0].documents)
+
+
 async def test_services_of_a_document_that_is_not_on_the_page_are_refused(demo_db):
     """A signed-in resident sends the services event with documents of accounts that are not theirs."""
     pay = await signed_in_tab(PayPageState, "sidorov", f"{BASE}/pay")

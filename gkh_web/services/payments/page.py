@@ -339,7 +339,8 @@ def _address(details: AccountDetails, *, public: bool) -> str:
     return premises_address(details.house, details.premises)
 
 
-def _payable_document(document: PaymentDocument, in_progress: bool) -> PayableDocument:
+def _payable_document(document: PaymentDocument, in_progress: bool, *, public: bool) -> PayableDocument:
+    """``public``: another person's account, whose ИПД (the ИЖКУ and the period) is not sent."""
     due = amount_due(document.total_kopecks, document.paid_kopecks)
     status = document_status(
         total_kopecks=document.total_kopecks, paid_kopecks=document.paid_kopecks, in_progress=in_progress
@@ -347,7 +348,7 @@ def _payable_document(document: PaymentDocument, in_progress: bool) -> PayableDo
     return PayableDocument(
         document_id=stored_id(document),
         account_id=document.personal_account_id,
-        ipd=document.ipd,
+        ipd="" if public else document.ipd,
         number=document.number,
         period_text=format_period(document.period_year, document.period_month),
         due_date_text=format_date(document.due_date),
@@ -413,7 +414,7 @@ def _build_page(
     accounts = []
     for item in details:
         rows = sorted(by_account.get(stored_id(item.account), []), key=_document_sort_key)
-        views = [_payable_document(document, document.id in in_progress) for document in rows]
+        views = [_payable_document(document, document.id in in_progress, public=public) for document in rows]
         if not any(view.selectable or view.status == STATUS_IN_PROGRESS for view in views):
             continue
         due = sum(view.due_kopecks for view in views if view.selectable)
