@@ -45,7 +45,7 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 from gkh_web.services.data.demo_data import DEMO_LOGINS, LARGE_DEMO_LOGIN  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, KIOSK  # noqa: E402
-from tests.browser.flows import sign_in_to_cabinet  # noqa: E402
+from tests.browser.flows import open_amount_list, open_documents, sign_in_to_cabinet  # noqa: E402
 from tests.browser.server import (  # noqa: E402
     BIN,
     free_port,
@@ -128,11 +128,12 @@ def new_page(browser) -> Page:
 
 
 def open_first_account_documents(page: Page) -> int:
-    first = page.locator(".payable-account").first
-    expect(first).to_be_visible(timeout=30_000)
+    """«Сумма к оплате» starts collapsed (the seed): open it, then the first account's documents."""
+    expect(page.locator("#amount-list-toggle")).to_be_visible(timeout=30_000)
     expect(page.locator("#payment-total")).not_to_have_text("")
-    first.locator(".documents-toggle").click()
-    expect(first.locator(".payment-document").first).to_be_visible()
+    open_amount_list(page)
+    first = page.locator(".payable-account").first
+    open_documents(first)
     return first.locator(".payment-document").count()
 
 
@@ -262,7 +263,7 @@ def measure_js(browser, url: str) -> dict:
     scripts = {}
     page.on("response", lambda r: scripts.setdefault(r.url, r) if r.request.resource_type == "script" else None)
     page.goto(url + "/pay")
-    expect(page.locator(".payable-account").first).to_be_visible(timeout=30_000)
+    expect(page.locator("#amount-list-toggle")).to_be_visible(timeout=30_000)
     page.wait_for_load_state("networkidle")
     raw = gz = 0
     for response in scripts.values():

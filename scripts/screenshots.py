@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gkh_web.services.data.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.flows import accept_agreement_if_asked, open_esia_login, sign_in
+from tests.browser.flows import accept_agreement_if_asked, open_amount_list, open_documents, open_esia_login, sign_in
 from tests.browser.server import serve_app
 
 SIZES = ((1024, 768), (390, 844))
@@ -73,9 +73,12 @@ def _tour(page: Page, url: str, database_url: str, newcomer: str, index: int) ->
     _shot(page, "link-dialog")
     page.keyboard.press("Escape")
     page.get_by_role("link", name="Оплатить ЖКУ").click()
+    expect(page.locator("#amount-list-toggle")).to_be_visible()
+    _shot(page, "pay")  # as the seed finds it: «Сумма к оплате» collapsed
+    open_amount_list(page)
     expect(page.locator(".payable-account")).to_have_count(3)
-    _shot(page, "pay")
-    page.locator(".payable-account").nth(1).locator(".documents-toggle").click()
+    _shot(page, "pay-accounts")
+    open_documents(page.locator(".payable-account").nth(1))
     document = page.locator(".payable-account").nth(1).locator(".payment-document").first
     document.locator(".services-toggle").click()
     expect(document.locator(".document-services")).to_be_visible()

@@ -14,11 +14,20 @@ from gkh_web.services.payments.page import (
     PayableDocument,
     ServiceChargeLine,
 )
-from gkh_web.state.pay import PayFiguresState, PayMessagesState, PayPageState, PaySelectionState
+from gkh_web.state.pay import (
+    PayDocumentsState,
+    PayFiguresState,
+    PayMessagesState,
+    PayPageState,
+    PaySelectionState,
+)
 
+# The seed's words, letter for letter (its «платежный», its comma, its punctuation).
 NOTICE = "В системе отсутствует информация о неоплаченных начислениях за ЖКУ"
-REASON_PAID = "за текущий период оплата уже была произведена и учтена организацией, выставившей платёжный документ"
-REASON_NO_DOCUMENT = "платёжный документ не был выставлен в системе"
+NOTICE_LEAD = "Данное сообщение возникает в случае, если:"
+REASON_PAID = "за текущий период оплата уже была произведена, и учтена организацией, выставившей платежный документ;"
+REASON_NO_DOCUMENT = "платежный документ не был выставлен в системе."
+YOUR_CASE = "ваш случай"
 SUMMARY_STYLE = {"cursor": "pointer", "listStyle": "none", "minHeight": "44px", "display": "flex",
                  "alignItems": "center", "gap": "8px"}
 
@@ -27,20 +36,28 @@ def _back_link() -> rx.Component:
     return rx.link("← В личный кабинет", href=paths.CABINET, size="3")
 
 
+def _reason(text: str, yours: rx.Var[bool], item_id: str) -> rx.Component:
+    """One reason, worded as the seed words it; the resident's own is marked beside it, not rewritten."""
+    return rx.el.li(
+        rx.text(text, as_="span", weight=rx.cond(yours, "bold", "regular"), class_name="reason-text"),
+        rx.cond(yours, rx.badge(rx.icon("check", size=16), YOUR_CASE, size="3", color_scheme="blue",
+                                margin_left="8px", class_name="reason-yours")),
+        id=item_id,
+    )
+
+
 def empty_notice() -> rx.Component:
-    """The seed's notice, with both reasons; the one that applies here comes first and is marked."""
-    paid_first = PayPageState.empty_reason == "all_paid"
+    """The seed's notice and its two reasons, verbatim."""
+    paid = PayPageState.empty_reason == "all_paid"
     return rx.vstack(
         _back_link(),
         rx.heading("Оплата жилищно-коммунальных услуг", as_="h1", size="7"),
         rx.callout(NOTICE, icon="info", size="3", width="100%", id="no-charges-notice"),
-        rx.text("Это сообщение появляется, если:", size="4"),
+        rx.text(NOTICE_LEAD, size="4", id="no-charges-lead"),
         rx.el.ul(
-            rx.el.li(REASON_PAID, rx.cond(paid_first, rx.text(" — это ваш случай", as_="span", weight="bold")),
-                     id="reason-paid"),
-            rx.el.li(REASON_NO_DOCUMENT, rx.cond(~paid_first, rx.text(" — это ваш случай", as_="span", weight="bold")),
-                     id="reason-no-document"),
-            style={"fontSize": "18px", "paddingLeft": "24px", "lineHeight": "1.6"},
+            _reason(REASON_PAID, paid, "reason-paid"),
+            _reason(REASON_NO_DOCUMENT, ~paid, "reason-no-document"),
+            style={"fontSize": "18px", "paddingLeft": "24px", "lineHeight": "1.8"},
         ),
         spacing="4",
         width="100%",
@@ -105,8 +122,17 @@ def amount_messages(document_key: rx.Var[str]) -> rx.Component:
     )
 
 
+def _figure(label: str, *children, label_for: rx.Var[str] | None = None) -> rx.Component:
+    """A labelled figure or field: the seed's «Сумма к оплате» and «Сумма платежа»."""
+    caption = (rx.el.label(label, html_for=label_for, class_name="figure-label") if label_for is not None
+               else rx.text(label, class_name="figure-label"))
+    return rx.vstack(caption, *children, align="end", spacing="1",
+                     style={".figure-label": {"fontSize": "14px", "color": "var(--gray-11)"}})
+
+
 def _document_row(document: PayableDocument) -> rx.Component:
     key = document.document_id.to_string()  # type: ignore[attr-defined]  # foreach passes the row as a Var (typed as the row)
+    amount_id = "amount-" + key
     return rx.box(
         rx.flex(
             rx.checkbox(default_checked=document.selectable & PaySelectionState.shown_checks["d" + key],
@@ -115,37 +141,43 @@ def _document_row(document: PayableDocument) -> rx.Component:
                         aria_label="Оплатить документ № " + document.number, class_name="document-check"),
             rx.vstack(
                 rx.hstack(
-                    rx.text("№ ", document.number, weight="bold", size="3"),
+                    rx.text("Документ № ", document.number, weight="bold", size="3"),
                     rx.cond(  # another person's account: no volumes, tariffs or benefits (issue 10)
                         ~PayPageState.public_mode,
                         rx.icon_button(rx.icon("list", size=20), variant="soft", size="3", type="button",
                                        on_click=PayPageState.toggle_services(document.document_id),
                                        aria_label="Услуги документа № " + document.number,
+                                       aria_expanded=rx.cond(PayPageState.shown_services[key], "true", "false"),
                                        class_name="services-toggle"),
                     ),
                     align="center",
                     spacing="2",
                 ),
+                rx.cond(document.ipd != "",  # empty for another person's account: an ИПД holds the ИЖКУ
+                        rx.text("ИПД ", document.ipd, size="2", class_name="document-ipd")),
                 rx.text(document.period_text, " · срок оплаты ", document.due_date_text, size="2",
                         color_scheme="gray"),
                 rx.text(document.status_text, size="2",
                         color_scheme=rx.cond(document.selectable, "gray", "green"), class_name="document-status"),
                 spacing="1",
-                flex="1 1 220px",
+                flex="1 1 200px",
             ),
-            rx.vstack(
-                rx.text("К оплате: ", document.due_text, size="2", color_scheme="gray"),
+            rx.flex(
+                _figure("Сумма к оплате", rx.text(document.due_text, size="3", class_name="document-due")),
                 rx.cond(
                     document.selectable,
-                    rx.input(default_value=PaySelectionState.shown_amounts[key], size="3", input_mode="decimal",
-                             on_change=lambda text: PaySelectionState.set_amount(document.document_id, text),
-                             aria_label="Сумма платежа по документу № " + document.number,
-                             class_name="document-amount", style={"width": "170px", "fontSize": "18px",
-                                                                  "textAlign": "right"}),
+                    _figure("Сумма платежа",
+                            rx.input(default_value=PaySelectionState.shown_amounts[key], size="3",
+                                     input_mode="decimal", id=amount_id,
+                                     on_change=lambda text: PaySelectionState.set_amount(document.document_id, text),
+                                     class_name="document-amount",
+                                     style={"width": "170px", "fontSize": "18px", "textAlign": "right"}),
+                            amount_messages(document_key=key),
+                            label_for=amount_id),
                 ),
-                amount_messages(document_key=key),
-                align="end",
-                spacing="1",
+                gap="16px",
+                align="start",
+                margin_left="auto",
             ),
             wrap="wrap",
             align="center",
@@ -161,6 +193,28 @@ def _document_row(document: PayableDocument) -> rx.Component:
     )
 
 
+def _documents_button(account: PayableAccount, key: rx.Var[str]) -> rx.Component:
+    """The seed's «специальная иконка напротив номера лицевого счета»: opens the account's documents."""
+    count = account.documents.length().to_string()  # type: ignore[attr-defined]  # foreach passes the row as a Var (typed as the row)
+    shown = PayDocumentsState.open_accounts[key]  # type: ignore[call-overload]  # a dict state var is an ObjectVar; mypy misreads rx.Field's overloads
+    return rx.button(
+        rx.icon("file-text", size=22),
+        rx.text(count, as_="span", size="3", weight="bold"),
+        rx.icon("chevron-down", size=18, class_name="documents-chevron",
+                style={"transition": "transform 0.2s",
+                       "transform": rx.cond(shown, "rotate(180deg)", "none")}),
+        variant="soft",
+        size="3",
+        type="button",
+        min_height="44px",
+        min_width="44px",
+        on_click=PayDocumentsState.toggle_documents(account.account_id),
+        aria_label="Платёжные документы лицевого счёта № " + account.number + ": " + count,
+        aria_expanded=rx.cond(shown, "true", "false"),
+        class_name="documents-toggle",
+    )
+
+
 def _account_block(account: PayableAccount) -> rx.Component:
     key = account.account_id.to_string()  # type: ignore[attr-defined]  # foreach passes the row as a Var (typed as the row)
     return rx.card(
@@ -171,15 +225,19 @@ def _account_block(account: PayableAccount) -> rx.Component:
             rx.vstack(
                 rx.text(account.provider_name, weight="bold", size="4"),
                 rx.text(account.address, size="3"),
-                rx.text("Лицевой счёт № ", account.number, size="3", color_scheme="gray"),
-                spacing="0",
+                rx.hstack(
+                    rx.text("Лицевой счёт № ", account.number, size="3", class_name="account-number"),
+                    _documents_button(account, key),
+                    align="center",
+                    spacing="3",
+                    wrap="wrap",
+                ),
+                spacing="1",
                 flex="1 1 260px",
             ),
             rx.hstack(
-                rx.vstack(rx.text("Сумма к оплате", size="2", color_scheme="gray"),
-                          rx.text(account.due_text, size="4"), align="end", spacing="0"),
-                rx.vstack(rx.text("Сумма платежа", size="2", color_scheme="gray"),
-                          account_sum(account_key=key), align="end", spacing="0"),
+                _figure("Сумма к оплате", rx.text(account.due_text, size="4", class_name="account-due")),
+                _figure("Сумма платежа", account_sum(account_key=key)),
                 spacing="5",
                 margin_left="auto",
             ),
@@ -188,18 +246,30 @@ def _account_block(account: PayableAccount) -> rx.Component:
             gap="12px",
             width="100%",
         ),
-        # Native <details>: opens without a server round trip and keeps its rows in the DOM.
-        rx.el.details(
-            rx.el.summary(rx.icon("file-text", size=22), "Платёжные документы (",
-                          account.documents.length(), ")",  # type: ignore[attr-defined]  # foreach passes the row as a Var (typed as the row)
-                          style={**SUMMARY_STYLE, "color": "var(--accent-11)", "fontSize": "17px"},
-                          class_name="documents-toggle"),
+        # Hidden, not unmounted: the rows keep their ticks and typed amounts while the list is closed.
+        rx.box(
             rx.foreach(account.documents, _document_row),
+            display=rx.cond(PayDocumentsState.open_accounts[key], "block", "none"),
             margin_top="8px",
+            class_name="account-documents",
         ),
         width="100%",
         class_name="payable-account",
         custom_attrs={"data-account-id": key},
+    )
+
+
+def _amount_list_summary() -> rx.Component:
+    """The collapsed «Сумма к оплате» still shows what matters: the amount due and the live «Итого»."""
+    return rx.el.summary(
+        rx.icon("chevron-down", size=24, class_name="amount-list-chevron", style={"transition": "transform 0.2s"}),
+        rx.heading("Сумма к оплате", as_="h2", size="5"),
+        rx.text(PayPageState.due_total_text, size="5", weight="bold", id="amount-list-due"),
+        rx.text("Итого: ", rx.text(PayFiguresState.total_text, as_="span", weight="bold"), size="4",
+                margin_left="auto", id="amount-list-total"),
+        style={**SUMMARY_STYLE, "flexWrap": "wrap", "padding": "8px 12px", "background": "white",
+               "borderRadius": "8px", "border": "1px solid var(--gray-a6)"},
+        id="amount-list-toggle",
     )
 
 
@@ -209,13 +279,14 @@ def selection_view() -> rx.Component:
         rx.heading("Оплата жилищно-коммунальных услуг", as_="h1", size="7"),
         rx.text("Реквизиты исполнителей заполнены по данным ГИС ЖКХ — вводить их не нужно.", size="3",
                 color_scheme="gray"),
+        # Native <details>, closed as the seed finds it («Разверните список»): opens without a round trip
+        # and keeps its rows in the DOM; the chevron turns by CSS alone.
         rx.el.details(
-            rx.el.summary(rx.heading("Сумма к оплате", as_="h2", size="5"), rx.icon("chevron-down", size=22),
-                          style=SUMMARY_STYLE, id="amount-list-toggle"),
+            _amount_list_summary(),
             rx.vstack(rx.foreach(PayPageState.accounts, _account_block), spacing="3", width="100%",
                       margin_top="8px", key=PayPageState.rows_version),
-            open=True,
-            style={"width": "100%"},
+            style={"width": "100%", "&[open] .amount-list-chevron": {"transform": "rotate(180deg)"}},
+            id="amount-list",
         ),
         rx.card(
             rx.flex(
@@ -237,6 +308,8 @@ def selection_view() -> rx.Component:
             size="3",
             position="sticky",
             bottom="8px",
+            background="white",
+            class_name="pay-action-bar",
         ),
         spacing="4",
         width="100%",

@@ -50,6 +50,22 @@ def sign_in_to_cabinet(page: Page, base_url: str, login: str, **kwargs) -> None:
     accept_agreement_if_asked(page)
 
 
+def open_amount_list(page: Page) -> None:
+    """The seed: «Разверните список «Сумма к оплате»» — the list starts collapsed."""
+    expect(page.locator("#amount-list-toggle")).to_be_visible()
+    if page.locator("#amount-list").get_attribute("open") is None:
+        page.locator("#amount-list-toggle").click()
+    expect(page.locator(".payable-account").first).to_be_visible()
+
+
+def open_documents(account) -> None:
+    """The icon next to the account number: the account's payment documents (kept open over a reload)."""
+    if account.locator(".documents-toggle").get_attribute("aria-expanded") != "true":
+        account.locator(".documents-toggle").click()
+    expect(account.locator(".account-documents")).to_be_visible()
+    expect(account.locator(".documents-toggle")).to_have_attribute("aria-expanded", "true")
+
+
 def pay_other_account_to_method_picker(page: Page, base_url: str, izhku: str, payer_phone: str) -> None:
     """Sign in as the payer and pay an account found by its ИЖКУ up to «Выбор способа оплаты»
     (another resident's account, so the tests keep the demo residents' own amounts)."""

@@ -25,7 +25,7 @@ from playwright.sync_api import Page, expect
 
 from gkh_web.services.data.demo_data import DEMO_ACCOUNT_TO_LINK, DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
 from tests.browser.conftest import open_page
-from tests.browser.flows import pay_other_account_to_method_picker, sign_in_to_cabinet
+from tests.browser.flows import open_amount_list, pay_other_account_to_method_picker, sign_in_to_cabinet
 from tests.browser.private_services import (
     GatewayProxy,
     PrivatePostgres,
@@ -287,6 +287,7 @@ def test_worker_killed_while_the_gateway_create_is_in_flight(faulty, browser, co
     try:
         sign_in_to_cabinet(page, app.url, LOGIN["ivanov"].phone)
         page.get_by_role("link", name="Оплатить ЖКУ").click()
+        open_amount_list(page)
         accounts = page.locator(".payable-account")
         expect(accounts).to_have_count(3)
         for index in (1, 2):  # pay the first account only; case 3 pays the rest

@@ -10,7 +10,12 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from gkh_web.services.data.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
-from tests.browser.flows import pay_other_account_to_method_picker, sign_in_to_cabinet
+from tests.browser.flows import (
+    open_amount_list,
+    open_documents,
+    pay_other_account_to_method_picker,
+    sign_in_to_cabinet,
+)
 
 pytestmark = pytest.mark.browser
 LOGIN = {login.key: login for login in DEMO_LOGINS}
@@ -119,7 +124,8 @@ def test_triple_tap_and_a_second_kiosk_make_one_payment(served_app, browser, con
         second.get_by_role("link", name="Перейти к оплате").click()
         account = second.locator(".payable-account")
         expect(account).to_have_count(1)
-        account.locator(".documents-toggle").click()
+        open_amount_list(second)
+        open_documents(account)
         expect(account.locator(".document-status").first).to_have_text("Платёж в обработке")
         expect(second.locator("#pay-next")).to_be_disabled()
         assert DEMO_ACCOUNT_TO_LINK.payer.split()[0] not in second.content()

@@ -9,7 +9,12 @@ from playwright.sync_api import Page, expect
 
 from gkh_web.domain.money import parse_rubles
 from gkh_web.services.data.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
-from tests.browser.flows import serious_accessibility_violations, sign_in_to_cabinet
+from tests.browser.flows import (
+    open_amount_list,
+    open_documents,
+    serious_accessibility_violations,
+    sign_in_to_cabinet,
+)
 
 pytestmark = pytest.mark.browser
 LOGIN = {login.key: login for login in DEMO_LOGINS}
@@ -23,6 +28,8 @@ def _open_payment_page(page: Page, base_url: str, login_key: str = "ivanov") -> 
     sign_in_to_cabinet(page, base_url, LOGIN[login_key].phone)
     page.get_by_role("link", name="Оплатить ЖКУ").click()
     expect(page.get_by_role("heading", name="Оплата жилищно-коммунальных услуг")).to_be_visible()
+    if page.locator("#amount-list").count():
+        open_amount_list(page)
 
 
 def _total(page: Page) -> int:
@@ -47,13 +54,14 @@ def test_defaults_every_account_selected_and_sums_equal_amounts_due(served_app, 
     sign_in_to_cabinet(page, served_app.url, LOGIN["ivanov"].phone)
     cabinet_total = kopecks(page.locator("#total-due").inner_text())
     page.get_by_role("link", name="Оплатить ЖКУ").click()
+    open_amount_list(page)
     accounts = page.locator(".payable-account")
     expect(accounts).to_have_count(3)
     sums = []
     for index in range(3):
         account = accounts.nth(index)
         expect(account.locator(".account-check")).to_be_checked()
-        due = kopecks(account.get_by_text("Сумма к оплате").locator("xpath=following-sibling::*[1]").inner_text())
+        due = kopecks(account.locator(".account-due").inner_text())
         assert _account_sum(account) == due
         sums.append(due)
     assert _total(page) == sum(sums) == cabinet_total
@@ -72,7 +80,7 @@ def test_unticking_an_account_and_a_document_moves_the_total_exactly(served_app,
     _expect_total(page, total)
 
     second = page.locator(".payable-account").nth(1)
-    second.locator(".documents-toggle").click()
+    open_documents(second)
     document = second.locator(".payment-document").filter(has=page.locator(".document-amount input")).first
     amount = kopecks(document.locator(".document-amount input").input_value())
     account_sum = _account_sum(second)
@@ -87,7 +95,7 @@ def test_services_of_a_document_add_up_to_the_document(served_app, kiosk_page):
     page = kiosk_page
     _open_payment_page(page, served_app.url)
     account = page.locator(".payable-account").first
-    account.locator(".documents-toggle").click()
+    open_documents(account)
     document = account.locator(".payment-document").first
     document.locator(".services-toggle").click()
     services = document.locator(".document-services")
@@ -108,7 +116,7 @@ def test_amount_typed_the_russian_way_and_bad_amounts(served_app, kiosk_page):
     page = kiosk_page
     _open_payment_page(page, served_app.url)
     account = page.locator(".payable-account").first
-    account.locator(".documents-toggle").click()
+    open_documents(account)
     row = account.locator(".payment-document").filter(has=page.locator(".document-amount input")).first
     field = row.locator(".document-amount input")
     before_total, before_amount = _total(page), kopecks(field.input_value())
@@ -144,7 +152,7 @@ def test_a_reload_shows_the_kept_selection_in_the_boxes_fields_and_sums(served_a
     first_sum, second_sum = _account_sum(first), _account_sum(second)
     first.locator(".account-check").click()
     expect(first.locator(".account-check")).not_to_be_checked()
-    second.locator(".documents-toggle").click()
+    open_documents(second)
     row = second.locator(".payment-document").filter(has=page.locator(".document-amount input")).first
     amount = kopecks(row.locator(".document-amount input").input_value())
     row.locator(".document-amount input").fill("100")
@@ -153,9 +161,10 @@ def test_a_reload_shows_the_kept_selection_in_the_boxes_fields_and_sums(served_a
     page.wait_for_timeout(500)  # let the last keystroke's event reach the server before the reload
     page.reload()
     expect(page.get_by_role("heading", name="Оплата жилищно-коммунальных услуг")).to_be_visible()
+    open_amount_list(page)
     first, second = page.locator(".payable-account").first, page.locator(".payable-account").nth(1)
     expect(first.locator(".account-check")).not_to_be_checked()
-    second.locator(".documents-toggle").click()
+    open_documents(second)
     row = second.locator(".payment-document").filter(has=page.locator(".document-amount input")).first
     expect(row.locator(".document-amount input")).to_have_value("100")
     _expect_total(page, expected)
@@ -184,13 +193,73 @@ def test_confirmation_lists_exactly_the_selection(served_app, kiosk_page):
     _expect_total(page, expected_total)
 
 
-@pytest.mark.parametrize(("login_key", "reason_id"), [("petrova", "#reason-paid"), ("sidorov", "#reason-no-document")])
-def test_nothing_to_pay_shows_the_notice_with_its_reason(served_app, kiosk_page, login_key, reason_id):
-    _open_payment_page(kiosk_page, served_app.url, login_key)
-    expect(kiosk_page.locator("#no-charges-notice")).to_have_text(
+@pytest.mark.parametrize(("login_key", "yours", "not_yours"),
+                         [("petrova", "#reason-paid", "#reason-no-document"),
+                          ("sidorov", "#reason-no-document", "#reason-paid")])
+def test_nothing_to_pay_shows_the_seeds_notice_word_for_word(served_app, kiosk_page, login_key, yours, not_yours):
+    page = kiosk_page
+    _open_payment_page(page, served_app.url, login_key)
+    expect(page.locator("#no-charges-notice")).to_have_text(
         "В системе отсутствует информация о неоплаченных начислениях за ЖКУ")
-    expect(kiosk_page.locator(reason_id)).to_contain_text("это ваш случай")
-    expect(kiosk_page.locator(".payable-account")).to_have_count(0)
+    expect(page.locator("#no-charges-lead")).to_have_text("Данное сообщение возникает в случае, если:")
+    expect(page.locator("#reason-paid .reason-text")).to_have_text(
+        "за текущий период оплата уже была произведена, и учтена организацией, выставившей платежный документ;")
+    expect(page.locator("#reason-no-document .reason-text")).to_have_text(
+        "платежный документ не был выставлен в системе.")
+    expect(page.locator(f"{yours} .reason-yours")).to_have_text("ваш случай")  # marked beside, not reworded
+    expect(page.locator(f"{not_yours} .reason-yours")).to_have_count(0)
+    expect(page.locator(".payable-account")).to_have_count(0)
+
+
+def test_the_amount_list_starts_collapsed_and_still_shows_the_figures(served_app, kiosk_page):
+    """«Разверните список «Сумма к оплате»»: collapsed, it shows the amount due and «Итого»; its chevron turns."""
+    page = kiosk_page
+    sign_in_to_cabinet(page, served_app.url, LOGIN["ivanov"].phone)
+    cabinet_total = kopecks(page.locator("#total-due").inner_text())
+    page.get_by_role("link", name="Оплатить ЖКУ").click()
+    expect(page.locator("#amount-list-toggle")).to_be_visible()
+    assert page.locator("#amount-list").get_attribute("open") is None
+    expect(page.locator(".payable-account").first).to_be_hidden()
+    assert kopecks(page.locator("#amount-list-due").inner_text()) == cabinet_total
+    expect(page.locator("#amount-list-total")).to_have_text("Итого: " + _rub(cabinet_total))
+    chevron = page.locator(".amount-list-chevron")
+    assert chevron.evaluate("e => getComputedStyle(e).transform") == "none"
+    page.locator("#amount-list-toggle").click()
+    expect(page.locator(".payable-account")).to_have_count(3)
+    expect(page.locator(".payable-account").first).to_be_visible()
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.amount-list-chevron')).transform"
+                           " !== 'none'")
+    page.locator(".payable-account").first.locator(".account-check").click()  # collapsed, the total still moves
+    page.locator("#amount-list-toggle").click()
+    expect(page.locator(".payable-account").first).to_be_hidden()
+    expect(page.locator("#amount-list-total")).not_to_have_text("Итого: " + _rub(cabinet_total))
+    expect(page.locator("#amount-list-total")).to_have_text("Итого: " + page.locator("#payment-total").inner_text())
+
+
+def test_documents_open_from_the_icon_next_to_the_account_number(served_app, kiosk_page):
+    """«нажмите специальную иконку напротив номера лицевого счета»: every document with its ИПД, its
+    «Сумма к оплате» and a field labelled «Сумма платежа»."""
+    page = kiosk_page
+    _open_payment_page(page, served_app.url)
+    account = page.locator(".payable-account").first
+    number = account.locator(".account-number").inner_text().split("№")[-1].strip()
+    toggle = account.get_by_role("button", name=re.compile(r"^Платёжные документы лицевого счёта № "
+                                                             + re.escape(number) + r": \d+$"))
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(account.locator(".payment-document").first).to_be_hidden()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    documents = account.locator(".payment-document")
+    expect(documents.first).to_be_visible()
+    count = documents.count()
+    assert toggle.inner_text().strip().startswith(str(count))
+    ipds = account.locator(".document-ipd").all_inner_texts()
+    assert len(ipds) == count and all(re.fullmatch(r"ИПД\s\S{13}-\d{4}", text) for text in ipds), ipds
+    fields = account.get_by_label("Сумма платежа", exact=True)
+    expect(fields).to_have_count(account.locator(".document-check:not([disabled])").count())
+    assert account.locator(".payment-document").get_by_text("Сумма к оплате", exact=True).count() == count
+    toggle.click()
+    expect(documents.first).to_be_hidden()
 
 
 def test_paying_another_account_shows_that_account_alone(served_app, kiosk_page):
@@ -206,12 +275,16 @@ def test_paying_another_account_shows_that_account_alone(served_app, kiosk_page)
     expect(page.locator(".payable-account")).to_contain_text(account.number)
     assert _total(page) == due
     assert account.payer.split()[0] not in page.content()
+    open_amount_list(page)
+    open_documents(page.locator(".payable-account"))
+    expect(page.locator(".document-ipd")).to_have_count(0)  # an ИПД holds the ИЖКУ: not for a stranger
+    assert account.izhku not in page.content()
 
 
 def test_payment_page_accessibility_and_touch_targets(served_app, kiosk_page):
     page = kiosk_page
     _open_payment_page(page, served_app.url)
-    page.locator(".payable-account").first.locator(".documents-toggle").click()
+    open_documents(page.locator(".payable-account").first)
     violations = serious_accessibility_violations(page)
     assert not violations, "\n".join(violations)
     controls = page.evaluate("""() => [...document.querySelectorAll(
@@ -237,7 +310,7 @@ def test_every_figure_comes_from_the_server_with_no_script_of_ours(served_app, k
     assert scripts and ours == [], ours
     accounts = page.locator(".payable-account")
     first, others = accounts.first, [accounts.nth(index) for index in range(1, accounts.count())]
-    first.locator(".documents-toggle").click()
+    open_documents(first)
     document = first.locator(".payment-document").filter(has=page.locator(".document-amount input")).first
     field = document.locator(".document-amount input")
     amount, first_sum, total = kopecks(field.input_value()), _account_sum(first), _total(page)

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from gkh_web.domain.money import format_rubles
 from gkh_web.services.data.demo_data import DEMO_LOGINS
-from tests.browser.flows import sign_in_to_cabinet
+from tests.browser.flows import open_amount_list, sign_in_to_cabinet
 from tests.browser.test_payment_page import _account_sum, _expect_total, _total
 
 pytestmark = pytest.mark.browser
@@ -93,6 +93,7 @@ def test_one_payment_walked_across_two_backends_stays_consistent(served_app, kio
 
     page.get_by_role("link", name="Оплатить ЖКУ").click()  # same websocket: backend 0
     expect(page.get_by_role("heading", name="Оплата жилищно-коммунальных услуг")).to_be_visible()
+    open_amount_list(page)
     total = _total(page)
     first = page.locator(".payable-account").first
     first_sum = _account_sum(first)
@@ -102,6 +103,7 @@ def test_one_payment_walked_across_two_backends_stays_consistent(served_app, kio
     chosen = total - first_sum
 
     _reload_on(page, served_app, 1)  # the selection made on backend 0, shown by backend 1
+    open_amount_list(page)
     expect(page.locator(".payable-account").first.locator(".account-check")).not_to_be_checked()
     _expect_total(page, chosen)
     page.locator("#pay-next").click()

@@ -31,7 +31,7 @@ from gkh_web.state.pay_other import PayOtherState
 from gkh_web.state.payment_history import PaymentHistoryState
 from gkh_web.state.session import SessionState, TabGuard, app_state_classes
 from tests.browser.conftest import BIN, PROJECT_ROOT
-from tests.browser.flows import sign_in_to_cabinet
+from tests.browser.flows import open_amount_list, sign_in_to_cabinet
 from tests.security.tabs import go_to, signed_in_tab, tab
 
 IVANOV = next(login for login in DEMO_LOGINS if login.key == "ivanov")
@@ -162,7 +162,7 @@ def _visit(page: Page, base_url: str) -> list[str]:
     expect(page.locator(".linked-account")).to_have_count(3)
     secrets = _personal_data_of_ivanov(page)
     page.get_by_role("link", name="Оплатить ЖКУ").click()
-    expect(page.locator(".payable-account").first).to_be_visible()
+    open_amount_list(page)
     page.goto(base_url + "/cabinet")
     expect(page.locator(".linked-account")).to_have_count(3)
     return secrets

@@ -205,6 +205,11 @@ class PaymentPage:
     accounts: list[PayableAccount]
     empty_reason: str
 
+    @property
+    def due_kopecks(self) -> int:
+        """«Сумма к оплате» over every account: what the collapsed list shows before anything is unticked."""
+        return sum(account.due_kopecks for account in self.accounts)
+
 
 @dataclass(frozen=True)
 class ServiceChargeLine:
