@@ -31,7 +31,7 @@ def _resident_menu() -> rx.Component:
 
 
 def header() -> rx.Component:
-    return rx.box(
+    return rx.el.header(  # a real <header> (banner landmark): Radix's Box cannot be one
         rx.hstack(
             rx.link(
                 rx.hstack(
@@ -47,6 +47,9 @@ def header() -> rx.Component:
                 ),
                 href=rx.cond(SessionState.signed_in, paths.CABINET, paths.START),
                 underline="none",
+                min_height="48px",
+                display="flex",
+                align_items="center",
             ),
             _resident_menu(),
             justify="between",
@@ -55,20 +58,14 @@ def header() -> rx.Component:
             max_width="960px",
             margin_x="auto",
         ),
-        background=HEADER_BLUE,
-        padding_x="20px",
-        padding_y="12px",
-        width="100%",
-        as_="header",
+        style={"background": HEADER_BLUE, "padding": "10px 20px", "width": "100%"},
     )
 
 
 def footer() -> rx.Component:
-    return rx.box(
+    return rx.el.footer(  # a real <footer> (contentinfo landmark)
         rx.text(texts.FOOTER, size="2", color_scheme="gray", text_align="center"),
-        padding="16px",
-        width="100%",
-        as_="footer",
+        style={"padding": "16px", "width": "100%"},
     )
 
 

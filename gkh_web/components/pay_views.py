@@ -64,15 +64,34 @@ def empty_notice() -> rx.Component:
     )
 
 
+SERVICE_COLUMNS = ("Услуга", "Объём", "Тариф", "Начислено", "Перерасчёт", "Льгота", "К оплате")
+SERVICES_TABLE_STYLE = {
+    "width": "100%", "borderCollapse": "collapse", "fontSize": "15px", "background": "white",
+    "& th, & td": {"padding": "6px 8px", "borderBottom": "1px solid var(--gray-a5)", "textAlign": "right"},
+    "& th:first-child": {"textAlign": "left"},
+    "& thead th": {"fontWeight": "600", "background": "var(--gray-a2)"},
+    "& tbody th": {"fontWeight": "500"},
+    # A phone: each service becomes a small block of «label … value» lines, read without scrolling
+    # sideways (the labels come from the cells' data-label by CSS; the header stays for screen readers).
+    "@media (max-width: 640px)": {
+        "& thead": {"position": "absolute", "width": "1px", "height": "1px", "overflow": "hidden",
+                    "clipPath": "inset(50%)"},
+        "& tr": {"display": "block", "borderBottom": "1px solid var(--gray-a6)", "padding": "6px 0"},
+        "& tbody th, & td": {"display": "flex", "justifyContent": "space-between", "gap": "12px",
+                             "border": "none", "padding": "2px 4px", "textAlign": "right"},
+        "& tbody th": {"fontWeight": "600", "textAlign": "left"},
+        "& td::before": {"content": "attr(data-label)", "color": "var(--gray-11)", "textAlign": "left"},
+    },
+}
+
+
 def _service_line(line: ServiceChargeLine) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(line.service_name),
-        rx.table.cell(line.volume_text),
-        rx.table.cell(line.tariff_text),
-        rx.table.cell(line.charged_text),
-        rx.table.cell(line.recalculation_text),
-        rx.table.cell(line.benefit_text),
-        rx.table.cell(line.to_pay_text, class_name="service-to-pay"),
+    cells = (line.volume_text, line.tariff_text, line.charged_text, line.recalculation_text, line.benefit_text)
+    return rx.el.tr(
+        rx.el.th(line.service_name, scope="row"),
+        *[rx.el.td(text, custom_attrs={"data-label": title}) for title, text in zip(SERVICE_COLUMNS[1:6], cells,
+                                                                                     strict=True)],
+        rx.el.td(line.to_pay_text, class_name="service-to-pay", custom_attrs={"data-label": SERVICE_COLUMNS[6]}),
     )
 
 
@@ -80,12 +99,11 @@ def _services(key: rx.Var[str]) -> rx.Component:
     """The document's service lines, ``key`` its id as text (the key of ``PayPageState.services``)."""
     found: DocumentServices = PayPageState.services[key]  # type: ignore[call-overload]  # a dict state var is an ObjectVar; mypy misreads rx.Field's overloads
     return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(title) for title in (
-                "Услуга", "Объём", "Тариф", "Начислено", "Перерасчёт", "Льгота", "К оплате")])),
-            rx.table.body(rx.foreach(found.lines, _service_line)),
-            size="1",
-            variant="surface",
+        rx.el.table(
+            rx.el.thead(rx.el.tr(*[rx.el.th(title, scope="col") for title in SERVICE_COLUMNS])),
+            rx.el.tbody(rx.foreach(found.lines, _service_line)),
+            style=SERVICES_TABLE_STYLE,
+            class_name="services-table",
         ),
         rx.vstack(
             rx.text("Итого по услугам: ", found.lines_total_text, size="3"),
@@ -96,7 +114,6 @@ def _services(key: rx.Var[str]) -> rx.Component:
             spacing="0",
             margin_top="8px",
         ),
-        overflow_x="auto",
         width="100%",
         padding_top="8px",
         class_name="document-services",

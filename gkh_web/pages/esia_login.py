@@ -130,14 +130,14 @@ def _demo_logins() -> rx.Component:
 
 def esia_login_page() -> rx.Component:
     return guarded(rx.box(  # a login half-typed at the kiosk is wiped like any other page (issue 10)
-        rx.box(
+        rx.el.header(  # real landmarks: Radix's Box and Flex cannot be <header> or <main>
             rx.hstack(_wordmark(), rx.spacer(),
                       rx.text("Единая система идентификации и аутентификации", size="2", color_scheme="gray",
                               display=["none", "none", "block"]),
                       width="100%", max_width="960px", margin_x="auto", align="center"),
-            background="white", border_bottom="1px solid #E6EBF2", padding="12px 20px", as_="header",
+            style={"background": "white", "borderBottom": "1px solid #E6EBF2", "padding": "12px 20px"},
         ),
-        rx.flex(
+        rx.el.main(rx.flex(
             rx.card(
                 rx.vstack(
                     rx.heading("Вход", as_="h1", size="7"),
@@ -148,7 +148,8 @@ def esia_login_page() -> rx.Component:
                                    id="esia-request-error"),
                         _login_form(),
                     ),
-                    rx.link("Вернуться в ГИС ЖКХ", href=paths.START, size="3"),
+                    rx.link("Вернуться в ГИС ЖКХ", href=paths.START, size="3", min_height="44px",
+                            display="inline-flex", align_items="center"),
                     spacing="4",
                     width="100%",
                 ),
@@ -165,8 +166,7 @@ def esia_login_page() -> rx.Component:
             width="100%",
             max_width="1000px",
             margin_x="auto",
-            as_="main",
-        ),
+        )),
         min_height="100vh",
         background="#F5F7FA",
     ))

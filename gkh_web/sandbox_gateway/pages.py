@@ -97,7 +97,7 @@ def layout(title: str, body: str) -> str:
     return (f'<!doctype html><html lang="ru"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
             f'<title>{escape(title)}</title><style>{STYLE}</style></head><body>'
-            f'<div class="test">ТЕСТОВЫЙ РЕЖИМ — песочница, деньги не списываются</div>'
+            f'<header class="test">ТЕСТОВЫЙ РЕЖИМ — песочница, деньги не списываются</header>'
             f'<main>{body}</main>{idle_guard()}<script>{FORM_JS}</script><script>{IDLE_JS}</script></body></html>')
 
 

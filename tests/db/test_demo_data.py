@@ -268,3 +268,15 @@ def test_large_set_has_10_accounts_of_36_documents_of_12_services(tmp_path):
                     ServiceLine.payment_document_id == document.id)).all()
                 assert len(names) == len(LARGE_SERVICES) == 12
         assert session.exec(select(EsiaUser).where(EsiaUser.snils == LARGE_DEMO_LOGIN.snils)).one()
+
+
+def test_the_demo_logins_card_speaks_to_residents_not_developers():
+    """Issue 12 §3: the ЕСИА page's card says what each demo resident shows, in plain words; the one who
+    links an account is told which one, instead of being sent to the README."""
+    from gkh_web.services.data.demo_data import DEMO_ACCOUNT_TO_LINK, DEMO_LOGINS, LARGE_DEMO_LOGIN
+
+    for login in (*DEMO_LOGINS, LARGE_DEMO_LOGIN):
+        assert not re.search(r"README|gkh |`|--|\(г\)", login.purpose), login.purpose
+    kuznetsova = next(login for login in DEMO_LOGINS if login.key == "kuznetsova")
+    assert DEMO_ACCOUNT_TO_LINK.number in kuznetsova.purpose
+    assert DEMO_ACCOUNT_TO_LINK.izhku in kuznetsova.purpose

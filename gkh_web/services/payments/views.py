@@ -86,8 +86,8 @@ def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50)
                 account_number=account.number,
                 amount_text=format_rubles(item.amount_kopecks),
                 recipient_text=(
-                    f"{provider.recipient_name}, ИНН {provider.inn}, р/с {provider.settlement_account} "
-                    f"в {provider.bank_name}, БИК {provider.bik}"
+                    f"{provider.recipient_name}, ИНН\u00a0{provider.inn}, р/с\u00a0{provider.settlement_account} "
+                    f"в {provider.bank_name}, БИК\u00a0{provider.bik}"  # a sign stays with its number
                 ),
             )
         )
