@@ -56,6 +56,7 @@ def _tour(page: Page, url: str, database_url: str, newcomer: str, index: int) ->
     _shot(page, "start")
     open_esia_login(page, url)
     _shot(page, "esia-login")
+    _registration(page, url)
     sign_in(page, url, LOGIN[newcomer].phone)
     if page.url.endswith("/agreement"):
         _shot(page, "agreement")
@@ -115,6 +116,14 @@ def _tour(page: Page, url: str, database_url: str, newcomer: str, index: int) ->
     expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
     _shot(page, "pay-result")
     page.get_by_role("button", name="Выйти").click()
+
+
+def _registration(page: Page, url: str) -> None:
+    """«Зарегистрироваться» from the start page: the demo ЕСИА's form, nothing typed yet."""
+    page.goto(url + "/")
+    page.get_by_role("button", name="Зарегистрироваться").click()
+    expect(page.get_by_role("heading", name="Регистрация", exact=True)).to_be_visible()
+    _shot(page, "esia-register")
 
 
 def _refused_sign_in(page: Page, url: str) -> None:

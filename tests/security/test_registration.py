@@ -25,6 +25,7 @@ from gkh_web.services.data.demo_data import DEMO_LOGINS
 from gkh_web.settings import get_settings
 from gkh_web.state.esia_login import EsiaLoginState
 from gkh_web.state.esia_register import EsiaRegisterState
+from gkh_web.state.session import SessionState
 from tests.hostile.support import redirect_path
 from tests.security.tabs import go_to, tab
 
@@ -158,3 +159,29 @@ async def test_after_registering_the_browser_goes_back_to_its_own_sign_in_reques
     assert (login_page.login, login_page.notice) == ("+7 (916) 123-45-67", "Учётная запись создана — войдите")
     await login_page.open_page()  # a reload of the sign-in page later: the notice was said once
     assert login_page.notice == ""
+
+
+# --- The start page's «Зарегистрироваться» -------------------------------------------------------
+
+
+async def test_the_start_page_starts_the_same_sign_in_request_on_the_registration_page(demo_db, monkeypatch):
+    """Fresh state and PKCE kept on the server, the callback from GKH_PUBLIC_URL, whatever the browser's Origin."""
+    monkeypatch.setenv("GKH_PUBLIC_URL", "https://kiosk.example.ru")
+    get_settings.cache_clear()
+    start = tab(SessionState, "http://evil.example/", token="tab-start")
+
+    target = urlsplit(redirect_path(start.begin_registration()))
+    query = {name: values[0] for name, values in parse_qs(target.query).items()}
+
+    assert (target.netloc, target.path) == ("", "/esia/register")
+    assert query["redirect_uri"] == "https://kiosk.example.ru/auth/callback"
+    assert query["state"] == start._oauth_state and query["code_challenge_method"] == "S256"
+    assert query["code_challenge"] == pkce.code_challenge(start._code_verifier)
+
+
+async def test_with_a_real_esia_registration_is_left_to_its_own_sign_in_page(demo_db, monkeypatch):
+    monkeypatch.setenv("GKH_ESIA_URL", "https://esia.gosuslugi.ru")
+    get_settings.cache_clear()
+    start = tab(SessionState, token="tab-start")
+    target = urlsplit(redirect_path(start.begin_registration()))
+    assert (target.scheme, target.netloc, target.path) == ("https", "esia.gosuslugi.ru", "/esia/login")
