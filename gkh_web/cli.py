@@ -161,8 +161,9 @@ def _add_esia_commands(commands) -> None:
     add.add_argument("--first-name", required=True, metavar="ИМЯ", help="имя")
     add.add_argument("--middle-name", metavar="ОТЧЕСТВО", help="отчество (если есть)")
     add.add_argument("--snils", required=True, metavar="СНИЛС", help="СНИЛС, например 145-267-389 79")
-    add.add_argument("--phone", required=True, metavar="ТЕЛЕФОН", help="мобильный телефон, например +7 903 555-01-01")
-    add.add_argument("--email", required=True, metavar="EMAIL", help="адрес электронной почты")
+    add.add_argument("--phone", metavar="ТЕЛЕФОН",
+                     help="мобильный телефон, например +7 903 555-01-01 (нужен телефон или почта, можно оба)")
+    add.add_argument("--email", metavar="EMAIL", help="адрес электронной почты")
     add.add_argument("--password", metavar="ПАРОЛЬ",
                      help="пароль (не меньше 8 знаков, буквы и цифры); лучше не указывать и ввести по запросу")
     esia_commands.add_parser("list-users", help="показать пользователей (без паролей)")
@@ -387,7 +388,8 @@ def _esia_add_user(args) -> int:
         return EXIT_FAILED
     fio = " ".join(part for part in (user.last_name, user.first_name, user.middle_name) if part)
     print(f"Пользователь ЕСИА добавлен: {fio} (идентификатор {user.subject_id}).")
-    print(f"Вход: {format_phone(user.phone)} / {user.email} / СНИЛС {format_snils(user.snils)}")
+    logins = [format_phone(user.phone) if user.phone else None, user.email, f"СНИЛС {format_snils(user.snils)}"]
+    print("Вход: " + " / ".join(login for login in logins if login))
     return EXIT_OK
 
 

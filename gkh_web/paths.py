@@ -5,6 +5,7 @@ No imports: settings, states and pages all read it without pulling anything else
 
 START = "/"
 ESIA_LOGIN = "/esia/login"
+ESIA_REGISTER = "/esia/register"
 AUTH_CALLBACK = "/auth/callback"
 SESSION_END = "/session/end"
 AGREEMENT = "/agreement"

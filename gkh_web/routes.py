@@ -17,6 +17,7 @@ from gkh_web.pages.agreement import agreement_page
 from gkh_web.pages.auth_callback import auth_callback_page
 from gkh_web.pages.cabinet import cabinet_page
 from gkh_web.pages.esia_login import esia_login_page
+from gkh_web.pages.esia_register import esia_register_page
 from gkh_web.pages.pay import pay_page
 from gkh_web.pages.pay_other import pay_other_page
 from gkh_web.pages.pay_result import pay_result_page
@@ -26,6 +27,7 @@ from gkh_web.pages.start import start_page
 from gkh_web.state.agreement import AgreementState
 from gkh_web.state.cabinet import CabinetState
 from gkh_web.state.esia_login import EsiaLoginState
+from gkh_web.state.esia_register import EsiaRegisterState
 from gkh_web.state.pay import PayPageState
 from gkh_web.state.pay_other import PayOtherState
 from gkh_web.state.pay_result import PaymentResultState
@@ -45,6 +47,7 @@ class Route:
 ROUTES: tuple[Route, ...] = (
     Route(paths.START, "ГИС ЖКХ — оплата ЖКУ", start_page),
     Route(paths.ESIA_LOGIN, "Вход — Госуслуги", esia_login_page, EsiaLoginState.open_page),
+    Route(paths.ESIA_REGISTER, "Регистрация — Госуслуги", esia_register_page, EsiaRegisterState.open_page),
     Route(paths.AUTH_CALLBACK, "Вход — ГИС ЖКХ", auth_callback_page, SessionState.finish_sign_in),
     Route(paths.SESSION_END, "Сеанс завершён — ГИС ЖКХ", session_end_page, SessionState.idle_reset),
     Route(paths.AGREEMENT, "Доступ в личный кабинет — ГИС ЖКХ", agreement_page, AgreementState.open_page),

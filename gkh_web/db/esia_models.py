@@ -3,7 +3,8 @@
 ЕСИА (Госуслуги) is a separate system: the ГИС ЖКХ side never reads these
 tables, it only learns the subject id and the person's data from the sign-in
 flow over HTTP. Keeping the tables apart (all named ``esia_*``) keeps that boundary
-visible. Logins are by phone, e-mail or СНИЛС, so all three are unique.
+visible. Logins are by phone, e-mail or СНИЛС, so all three are unique; as at Госуслуги, an
+account has a phone or an e-mail or both (self-registration asks for at least one).
 
 Failed sign-ins are counted in ``esia_login_throttle`` per normalised login,
 not on the user row: unknown logins must be counted and locked exactly like
@@ -32,6 +33,7 @@ class EsiaUser(SQLModel, table=True):
     __tablename__ = "esia_user"
     __table_args__ = (
         sa.CheckConstraint("length(snils) = 11", name="snils_length"),
+        sa.CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="contact_given"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -42,10 +44,10 @@ class EsiaUser(SQLModel, table=True):
     middle_name: str | None = Field(default=None, max_length=100)
     snils: str = Field(max_length=11, unique=True)
     """11 digits without separators."""
-    phone: str = Field(max_length=12, unique=True)
-    """«+7XXXXXXXXXX»."""
-    email: str = Field(max_length=255, unique=True)
-    """Always lower-case, so that a login by e-mail is case-insensitive."""
+    phone: str | None = Field(default=None, max_length=12, unique=True)
+    """«+7XXXXXXXXXX»; NULL for an account registered with an e-mail only (never both NULL: ``contact_given``)."""
+    email: str | None = Field(default=None, max_length=255, unique=True)
+    """Always lower-case, so that a login by e-mail is case-insensitive; NULL for a phone-only account."""
     password_hash: str = Field(max_length=255)
     created_at: datetime = aware_datetime_field(default_factory=utc_now)
 

@@ -11,7 +11,7 @@ signing in together queued for half a minute, timed out and slowed every click
 (bench/kiosks.py). Hashes made with other parameters still verify (they carry
 their own) and ``needs_rehash`` reports them.
 
-Even so, each process checks one password at a time, in a thread of its own:
+Even so, each process checks (or hashes) one password at a time, in a thread of its own:
 a crowd of sign-ins queues there instead of taking every thread, all the memory
 and both cores at once.
 """
@@ -33,8 +33,11 @@ _hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="esia-argon2")
 
 
 def hash_password(password: str) -> str:
-    """An argon2id hash with its own random salt, safe to store in ``esia_user.password_hash``."""
-    return _hasher.hash(password)
+    """An argon2id hash with its own random salt, safe to store in ``esia_user.password_hash``.
+
+    Made in the same single hashing thread as the checks: a burst of registrations queues there too.
+    """
+    return _hashing.submit(_hasher.hash, password).result()
 
 
 def _verify(password_hash: str, password: str) -> bool:

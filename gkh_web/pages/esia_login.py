@@ -128,7 +128,14 @@ def _demo_logins() -> rx.Component:
     )
 
 
-def esia_login_page() -> rx.Component:
+def provider_link(text: str, href: rx.Var[str] | str, *, link_id: str) -> rx.Component:
+    """A link of the provider's pages, tall enough for a finger (44 px)."""
+    return rx.link(text, href=href, size="3", id=link_id, min_height="44px", display="inline-flex",
+                   align_items="center")
+
+
+def provider_page(card_body: rx.Component, *side: rx.Component) -> rx.Component:
+    """The demo ЕСИА's frame: its own header, a card, and (on a wide screen) a column beside it."""
     return guarded(rx.box(  # a login half-typed at the kiosk is wiped like any other page (issue 10)
         rx.el.header(  # real landmarks: Radix's Box and Flex cannot be <header> or <main>
             rx.hstack(_wordmark(), rx.spacer(),
@@ -138,26 +145,8 @@ def esia_login_page() -> rx.Component:
             style={"background": "white", "borderBottom": "1px solid #E6EBF2", "padding": "12px 20px"},
         ),
         rx.el.main(rx.flex(
-            rx.card(
-                rx.vstack(
-                    rx.heading("Вход", as_="h1", size="7"),
-                    rx.text("для доступа к ГИС ЖКХ", color_scheme="gray", size="3"),
-                    rx.cond(
-                        EsiaLoginState.request_error != "",
-                        rx.callout(EsiaLoginState.request_error, icon="triangle-alert", color_scheme="red",
-                                   id="esia-request-error"),
-                        _login_form(),
-                    ),
-                    rx.link("Вернуться в ГИС ЖКХ", href=paths.START, size="3", min_height="44px",
-                            display="inline-flex", align_items="center"),
-                    spacing="4",
-                    width="100%",
-                ),
-                size="4",
-                width="100%",
-                max_width="480px",
-            ),
-            rx.box(_demo_logins(), width="100%", max_width="440px"),
+            rx.card(card_body, size="4", width="100%", max_width="480px"),
+            *[rx.box(column, width="100%", max_width="440px") for column in side],
             direction=rx.breakpoints(initial="column", md="row"),
             gap="24px",
             justify="center",
@@ -170,3 +159,39 @@ def esia_login_page() -> rx.Component:
         min_height="100vh",
         background="#F5F7FA",
     ))
+
+
+def provider_offer(request_query: rx.Var[str], question: str, link: rx.Component) -> rx.Component:
+    """«Нет учётной записи? Зарегистрироваться» and back: only while the page serves a valid request."""
+    return rx.cond(
+        request_query != "",
+        rx.hstack(rx.text(question, size="3"), link, spacing="2", align="center", wrap="wrap"),
+    )
+
+
+def esia_login_page() -> rx.Component:
+    return provider_page(
+        rx.vstack(
+            rx.heading("Вход", as_="h1", size="7"),
+            rx.text("для доступа к ГИС ЖКХ", color_scheme="gray", size="3"),
+            rx.cond(
+                EsiaLoginState.notice != "",
+                rx.callout(EsiaLoginState.notice, icon="circle-check", color_scheme="green", size="2",
+                           id="esia-notice", role="status"),
+            ),
+            rx.cond(
+                EsiaLoginState.request_error != "",
+                rx.callout(EsiaLoginState.request_error, icon="triangle-alert", color_scheme="red",
+                           id="esia-request-error"),
+                _login_form(),
+            ),
+            provider_offer(EsiaLoginState.request_query, "Нет учётной записи?",
+                           provider_link("Зарегистрироваться",
+                                         paths.ESIA_REGISTER + "?" + EsiaLoginState.request_query,
+                                         link_id="esia-register")),
+            provider_link("Вернуться в ГИС ЖКХ", paths.START, link_id="esia-back"),
+            spacing="4",
+            width="100%",
+        ),
+        _demo_logins(),
+    )

@@ -49,6 +49,21 @@ def start_page() -> rx.Component:
                 on_click=SessionState.begin_sign_in,
             ),
             rx.text(texts.SIGN_IN_HINT, size="3", color_scheme="gray"),
+            rx.hstack(
+                rx.text(texts.NO_ACCOUNT, size="4"),
+                rx.button(
+                    texts.REGISTER,
+                    size="4",
+                    variant="outline",
+                    min_height="56px",
+                    style={"fontSize": "20px"},
+                    id="register",
+                    on_click=SessionState.begin_registration,
+                ),
+                spacing="3",
+                align="center",
+                wrap="wrap",
+            ),
             rx.card(
                 rx.vstack(
                     rx.heading(texts.STEPS_TITLE, as_="h2", size="5"),

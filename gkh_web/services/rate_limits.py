@@ -50,11 +50,14 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     "lookup_per_address": Limit(60, 600, "Слишком много поисков лицевых счетов с этого устройства."),
     "payment_per_resident": Limit(10, 3600, "Слишком много начатых платежей."),
     "sign_in_per_address": Limit(20, 900, "Слишком много неудачных попыток входа с этого устройства."),
+    "register_per_address": Limit(20, 900, "Слишком много попыток регистрации с этого устройства."),
 }
 """Account look-ups and linking attempts count per tab and per client address (an enumeration must
 come from somewhere); payments per resident (nobody may hold other people's documents «в обработке»
 by starting payments on them); failed sign-ins per client address (one password tried across many
-logins), next to the demo ЕСИА's five per login."""
+logins), next to the demo ЕСИА's five per login; registrations at the demo ЕСИА per client address, with
+the sign-in numbers (every attempt that reaches the duplicate check counts: «this phone is taken» is an
+answer an enumeration wants)."""
 
 
 class RateLimitConfigError(ValueError):

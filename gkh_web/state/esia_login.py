@@ -20,13 +20,12 @@ from gkh_web.domain.masks import mask_phone, mask_snils, snils_digits
 from gkh_web.esia import provider
 from gkh_web.services.data.demo_data import DEMO_LOGINS
 from gkh_web.settings import get_settings
+from gkh_web.state.esia_request import EsiaRequestHolder
 from gkh_web.state.event import event
 
-MSG_BAD_REQUEST = (
-    "Запрос на вход неверен или устарел. Вернитесь в ГИС ЖКХ и нажмите «Войти через Госуслуги» ещё раз"
-)
 MODE_PHONE_EMAIL = "phone_email"
 MODE_SNILS = "snils"
+MSG_REGISTERED = "Учётная запись создана — войдите"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,7 +44,7 @@ def _demo_hints() -> list[DemoLoginHint]:
     ]
 
 
-class EsiaLoginState(rx.State):
+class EsiaLoginState(EsiaRequestHolder, rx.State):
     mode: rx.Field[str] = rx.field(MODE_PHONE_EMAIL)
     login: rx.Field[str] = rx.field("")
     snils: rx.Field[str] = rx.field("")
@@ -54,44 +53,28 @@ class EsiaLoginState(rx.State):
     password_error: rx.Field[str] = rx.field("")
     form_error: rx.Field[str] = rx.field("")
     show_password: rx.Field[bool] = rx.field(False)
-    request_error: rx.Field[str] = rx.field("")
+    notice: rx.Field[str] = rx.field("")
     demo_logins: rx.Field[list[DemoLoginHint]] = rx.field(default_factory=list)
-    _client_id: str = ""
-    _redirect_uri: str = ""
-    _state: str = ""
-    _code_challenge: str = ""
-    _challenge_method: str = ""
+    _registered_login: str = ""
 
     @event
     async def open_page(self):
         """Read and check the relying party's request; a bad one is refused before any typing.
 
-        A refused request stays on this page with the provider's message: the browser is never
-        sent to an address that is not registered for the client, whatever the query says.
+        Coming back from registration, the new login is filled in and «Учётная запись создана» is
+        said once; any later opening of the page starts clean.
         """
-        params = self.router.url.query_parameters
-        self._client_id = params.get("client_id", "")
-        self._redirect_uri = params.get("redirect_uri", "")
-        self._state = params.get("state", "")
-        self._code_challenge = params.get("code_challenge", "")
-        self._challenge_method = params.get("code_challenge_method", "")
         self.form_error = self.login_error = self.password_error = self.snils_error = ""
-        valid = await asyncio.to_thread(self._request_is_valid)
-        self.request_error = "" if valid else MSG_BAD_REQUEST
+        await self._read_request()
         self.demo_logins = _demo_hints() if get_settings().demo_mode else []
+        registered, self._registered_login = self._registered_login, ""
+        self.notice = MSG_REGISTERED if registered else ""
+        if registered:
+            self.mode, self.login = MODE_PHONE_EMAIL, registered
 
-    def _request(self) -> provider.AuthorizationRequest:
-        return provider.AuthorizationRequest(self._client_id, self._redirect_uri, self._code_challenge,
-                                             self._challenge_method)
-
-    def _request_is_valid(self) -> bool:
-        if not get_settings().embedded_esia_serving or not self._state or len(self._state) > 200:
-            return False
-        try:
-            provider.check_client(self._request())
-        except ValueError:
-            return False
-        return True
+    def welcome_registered(self, login: str) -> None:
+        """Called by the registration page of the same tab: the next opening of this page greets ``login``."""
+        self._registered_login = login
 
     @event
     def set_mode(self, mode: str | list[str]):
@@ -108,7 +91,7 @@ class EsiaLoginState(rx.State):
     def set_snils(self, value: str):
         self.snils = mask_snils(value)
         # While typing only a complete number is checked (its checksum); the rest waits for «Войти».
-        self.snils_error = self._typed_snils_problem(self.snils) if len(snils_digits(self.snils)) == 11 else ""
+        self.snils_error = typed_snils_problem(self.snils) if len(snils_digits(self.snils)) == 11 else ""
 
     @event
     def toggle_password(self):
@@ -153,7 +136,7 @@ class EsiaLoginState(rx.State):
     def _fields_ok(self, typed: str, password: str) -> bool:
         """Only a well-formed login and a password of sane length go to the provider (and its lock counter)."""
         if self.mode == MODE_SNILS:
-            self.snils_error = self._typed_snils_problem(typed)
+            self.snils_error = typed_snils_problem(typed)
             self.login_error = ""
         else:
             self.login_error = login_problem(typed) if typed.strip() else "Введите телефон или электронную почту"
@@ -165,11 +148,11 @@ class EsiaLoginState(rx.State):
             self.password_error = ""
         return not (self.snils_error if self.mode == MODE_SNILS else self.login_error) and not self.password_error
 
-    @staticmethod
-    def _typed_snils_problem(typed: str) -> str:
-        """The СНИЛС as sent: letters, other digits («٣», «３») or a twelfth digit are not dropped silently."""
-        try:
-            normalize_snils(typed)
-        except IdentifierError as error:
-            return str(error)
-        return ""
+
+def typed_snils_problem(typed: str) -> str:
+    """The СНИЛС as sent: letters, other digits («٣», «３») or a twelfth digit are not dropped silently."""
+    try:
+        normalize_snils(typed)
+    except IdentifierError as error:
+        return str(error)
+    return ""

@@ -148,6 +148,20 @@ class SessionState(rx.State):
         The ``redirect_uri`` is the configured public URL's callback, never the address this
         browser claims to be on: a script connecting with a foreign Origin gets the same one.
         """
+        return self._to_provider(esia_client.LOGIN_PATH)
+
+    @event
+    def begin_registration(self):
+        """«Зарегистрироваться»: the same sign-in request, opened on the demo ЕСИА's registration page.
+
+        Registration happens at the provider, and afterwards the person signs in through this very
+        request. A real provider (``GKH_ESIA_URL``) gets it on its login page, which offers its own
+        registration; in production without one there is no demo ЕСИА to register at either.
+        """
+        embedded = get_settings().esia_url is None
+        return self._to_provider(esia_client.REGISTER_PATH if embedded else esia_client.LOGIN_PATH)
+
+    def _to_provider(self, page: str):
         self.sign_in_error = ""
         self._oauth_state = esia_client.new_state()
         self._code_verifier = pkce.new_code_verifier()
@@ -156,6 +170,7 @@ class SessionState(rx.State):
             esia_client.authorization_url(
                 _esia_browser_base(), state=self._oauth_state, redirect_uri=settings.callback_url,
                 client_id=settings.esia_client_id, code_challenge=pkce.code_challenge(self._code_verifier),
+                page=page,
             )
         )
 

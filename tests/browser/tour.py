@@ -37,6 +37,7 @@ def resident_tour(page: Page, url: str, database_url: str, newcomer: str, index:
     visit(page, "start")
     open_esia_login(page, url)
     visit(page, "esia-login")
+    registration(page, url, visit)
     sign_in(page, url, LOGIN[newcomer].phone)
     if page.url.endswith("/agreement"):
         visit(page, "agreement")
@@ -99,6 +100,14 @@ def resident_tour(page: Page, url: str, database_url: str, newcomer: str, index:
     expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
     visit(page, "pay-result")
     page.get_by_role("button", name="Выйти").click()
+
+
+def registration(page: Page, url: str, visit: Visit) -> None:
+    """«Зарегистрироваться» from the start page: the demo ЕСИА's form, nothing typed yet."""
+    page.goto(url + "/")
+    page.get_by_role("button", name="Зарегистрироваться").click()
+    expect(page.get_by_role("heading", name="Регистрация", exact=True)).to_be_visible()
+    visit(page, "esia-register")
 
 
 def refused_sign_in(page: Page, url: str, visit: Visit) -> None:

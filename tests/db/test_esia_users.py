@@ -97,3 +97,14 @@ def test_list_users_shows_the_demo_people_without_hashes(demo_db, capsys):
 def test_esia_commands_want_a_migrated_database(empty_db, command, capsys):
     assert cli.main(command) == cli.EXIT_FAILED
     assert "выполните «gkh db upgrade»" in capsys.readouterr().err
+
+
+def test_a_phone_or_an_email_is_enough_but_one_is_needed(demo_db, capsys):
+    """As on the registration page: Госуслуги accounts are registered with either."""
+    without_phone = [arg for arg in OLGA if arg not in ("--phone", "8 (916) 123-45-67")]
+    assert cli.main(["esia", "add-user", *without_phone, "--password", "Secret-2026"]) == cli.EXIT_OK
+    assert "Вход: olga@example.com / СНИЛС 112-233-445 95" in capsys.readouterr().out
+
+    neither = [arg for arg in without_phone if arg not in ("--email", "Olga@Example.com")]
+    assert cli.main(["esia", "add-user", *neither, "--password", "Secret-2026"]) == cli.EXIT_FAILED
+    assert "Укажите мобильный телефон или электронную почту" in capsys.readouterr().err

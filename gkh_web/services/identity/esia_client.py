@@ -19,6 +19,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
+from gkh_web import paths
 from gkh_web.domain import pkce
 from gkh_web.domain.contacts import ContactError, normalize_email, normalize_phone
 from gkh_web.domain.identifiers import IdentifierError, normalize_snils
@@ -65,7 +66,7 @@ class EsiaClaims:
     first_name: str
     middle_name: str | None
     snils: str
-    phone: str
+    phone: str | None
     email: str | None
 
     @property
@@ -79,10 +80,19 @@ def new_state() -> str:
     return secrets.token_urlsafe(32)
 
 
-def authorization_url(browser_base: str, *, state: str, redirect_uri: str, client_id: str, code_challenge: str) -> str:
+LOGIN_PATH = paths.ESIA_LOGIN
+"""The provider's sign-in page: the same path at the embedded demo and at a real ЕСИА."""
+REGISTER_PATH = paths.ESIA_REGISTER
+"""The embedded demo ЕСИА's own registration page; a real provider offers registration on its login page."""
+
+
+def authorization_url(
+    browser_base: str, *, state: str, redirect_uri: str, client_id: str, code_challenge: str, page: str = LOGIN_PATH,
+) -> str:
     """Where «Войти через Госуслуги» sends the browser; ``browser_base=""`` gives a same-origin path.
 
     ``code_challenge`` is the S256 PKCE challenge of a verifier kept on the server (``domain.pkce``).
+    ``page`` is the provider's page that takes the request: sign-in, or the demo's registration.
     """
     query = urlencode(
         {
@@ -96,7 +106,7 @@ def authorization_url(browser_base: str, *, state: str, redirect_uri: str, clien
         },
         quote_via=quote,
     )
-    return f"{browser_base.rstrip('/')}/esia/login?{query}"
+    return f"{browser_base.rstrip('/')}{page}?{query}"
 
 
 async def fetch_claims(
@@ -204,19 +214,20 @@ def _text(payload: dict[str, Any], name: str, *, required: bool, max_length: int
 def claims_from_userinfo(payload: dict[str, Any]) -> EsiaClaims:
     """Check and normalise the userinfo answer; anything unusable is EsiaUnavailable (and logged).
 
-    СНИЛС and phone are required and must normalise; e-mail is optional (not
-    every Госуслуги account has one) but must be valid when present. Only the
-    reason is logged, never the person's data.
+    СНИЛС is required and must normalise; phone and e-mail are each optional (a
+    Госуслуги account is registered with either) but must be valid when present.
+    Only the reason is logged, never the person's data.
     """
     try:
         email = _text(payload, "email", required=False, max_length=254)
+        phone = _text(payload, "phone", required=False, max_length=32)
         return EsiaClaims(
             subject_id=_text(payload, "sub", required=True, max_length=SUBJECT_MAX_LENGTH),
             last_name=_text(payload, "last_name", required=True),
             first_name=_text(payload, "first_name", required=True),
             middle_name=_text(payload, "middle_name", required=False),
             snils=normalize_snils(_text(payload, "snils", required=True)),
-            phone=normalize_phone(_text(payload, "phone", required=True)),
+            phone=normalize_phone(phone) if phone is not None else None,
             email=normalize_email(email) if email is not None else None,
         )
     except (ValueError, ContactError, IdentifierError) as problem:
