@@ -17,7 +17,8 @@ def _account_card(account: LinkedAccountView) -> rx.Component:
             rx.vstack(
                 rx.text(account.address, size="4", weight="bold"),
                 rx.text(account.provider_name, size="3"),
-                rx.text("Лицевой счёт\u00a0№\u00a0", account.number, " · ЕЛС\u00a0", account.els, size="3", color_scheme="gray"),
+                rx.text("Лицевой счёт\u00a0№\u00a0", account.number, " · ЕЛС\u00a0", account.els, size="3",
+                        color_scheme="gray"),
                 spacing="1",
                 flex="1 1 280px",
             ),
