@@ -8,6 +8,7 @@ import reflex as rx
 
 from gkh_web import routes
 from gkh_web.api import build_api, security_headers
+from gkh_web.components import connection
 from gkh_web.services import config_check
 from gkh_web.settings import get_settings
 from gkh_web.state.session import TabGuard
@@ -22,6 +23,7 @@ app = rx.App(
     stylesheets=["/kiosk.css"],
     api_transformer=[build_api(), security_headers],
 )
+app.app_wraps[(5, "Overlay")] = connection.overlay  # «Нет связи с сервером» instead of Reflex's English toast
 app.add_middleware(TabGuard())
 routes.register(app)
 app.register_lifespan_task(register_own_esia_client)

@@ -110,6 +110,17 @@ def registration(page: Page, url: str, visit: Visit) -> None:
     visit(page, "esia-register")
 
 
+def connection_lost(page: Page, url: str, visit: Visit) -> None:
+    """The websocket lost (the kiosk's network gone): the Russian «Нет связи с сервером»."""
+    page.goto(url + "/")
+    expect(page.locator("#start-title")).to_be_visible()
+    page.context.set_offline(True)
+    expect(page.locator("#connection-lost")).to_be_visible(timeout=30_000)
+    visit(page, "connection-lost")
+    page.context.set_offline(False)
+    expect(page.locator("#connection-lost")).to_have_count(0, timeout=30_000)
+
+
 def refused_sign_in(page: Page, url: str, visit: Visit) -> None:
     """The demo ЕСИА facing a link that would send the code elsewhere: an error, no form, no redirect."""
     page.goto(url + "/esia/login?" + urlencode({
