@@ -7,7 +7,7 @@ month («ноябрь 2026», also after «за»), a date with a day uses the g
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 MONTHS_NOMINATIVE: tuple[str, ...] = (
     "январь",
@@ -73,6 +73,12 @@ def format_period_numeric(year: int, month: int) -> str:
 def format_date(day: date) -> str:
     """«5 ноября 2026 г.» — the genitive month, as Russians write full dates."""
     return f"{day.day} {MONTHS_GENITIVE[day.month - 1]} {day.year} г."
+
+
+def format_moment(moment: datetime) -> str:
+    """«5 ноября 2026 г., 09:07» — a date and a time in the same style as ``format_date``, so that a
+    payment's time and a document's due date read alike on every page (the caller picks the zone)."""
+    return f"{format_date(moment.date())}, {moment.hour:02d}:{moment.minute:02d}"
 
 
 def format_date_numeric(day: date) -> str:

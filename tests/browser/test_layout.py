@@ -6,11 +6,13 @@ on a database of its own, and at every stop the facts a resident would notice:
 * the page never scrolls sideways;
 * every control is at least 44 × 44 px (a finger, not a mouse);
 * at 1024×768 the stop's main action is on screen without scrolling;
+* dates read one way («5 ноября 2026 г.», with «, 09:07» for a moment), never «05.11.2026»;
 * axe-core finds nothing, at any impact (WCAG 2.2 A/AA and axe's best practices).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +40,8 @@ MAIN_ACTIONS = {
     "pay-result": "#payment-to-cabinet",
 }
 """The one thing each stop is for; it must be in view at 1024×768 without scrolling."""
+
+NUMERIC_DATE = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b")
 
 CONTROLS = ("button, a[href], input:not([type=hidden]), select, textarea, summary, [role=checkbox], [role=radio], "
             "[role=tab], [role=switch]")
@@ -84,6 +88,9 @@ class Inspector:
             self.problems.append(f"{where}: scrolls sideways ({width} px wide)")
         for w, h, control in page.evaluate(FIND_SMALL_CONTROLS, CONTROLS):
             self.problems.append(f"{where}: {control} is {w}×{h} px")
+        dates = NUMERIC_DATE.findall(page.locator("body").inner_text())
+        if dates:
+            self.problems.append(f"{where}: dates in another style: {dates[:3]}")
         action = MAIN_ACTIONS.get(name)
         if action and self.viewport == KIOSK:
             box = page.locator(action).bounding_box()

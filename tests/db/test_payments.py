@@ -548,7 +548,7 @@ async def test_payments_of_resident(session, factory):
     [view] = pay.payments_of_resident(session, ivanov)
     assert view.number == record.number and view.in_progress
     assert view.status_text == "Ожидает оплаты на странице банка — не оплачивайте повторно"
-    assert view.created_text == "25.11.2026 15:00" and view.amount_text.endswith("₽")
+    assert view.created_text == "25 ноября 2026 г., 15:00" and view.amount_text.endswith("₽")
     assert len(view.items) == 1 and view.items[0].period_text
     fake.pay(gid, last4="4242")
     await notify(fake, gid, factory)

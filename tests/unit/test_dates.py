@@ -10,6 +10,7 @@ from gkh_web.domain.dates import (
     due_date,
     format_date,
     format_date_numeric,
+    format_moment,
     format_period,
     format_period_capitalized,
     format_period_numeric,
@@ -121,3 +122,12 @@ def test_issue_date_is_1st_of_next_month(year, month, issued):
 def test_issue_comes_before_due():
     for month in range(1, 13):
         assert issue_date(2026, month) < due_date(2026, month)
+
+
+@pytest.mark.parametrize(("moment", "text"), [
+    (datetime(2026, 11, 5, 9, 7), "5 ноября 2026 г., 09:07"),
+    (datetime(2026, 1, 31, 23, 59, 59), "31 января 2026 г., 23:59"),
+])
+def test_format_moment_reads_like_a_due_date(moment, text):
+    assert format_moment(moment) == text
+    assert format_moment(moment).startswith(format_date(moment.date()))

@@ -8,7 +8,7 @@ from gkh_web.services.payments import PaymentItemView, PaymentView
 from gkh_web.services.payments.receipt_pdf import receipt_pdf
 
 VIEW = PaymentView(
-    number="П-000042", public_id="abc", created_text="25.11.2026 18:34", amount_kopecks=1_234_550,
+    number="П-000042", public_id="abc", created_text="25 ноября 2026 г., 18:34", amount_kopecks=1_234_550,
     amount_text="12\u00a0345,50\u00a0₽", status="succeeded", status_text="Оплачено",
     in_progress=False, card_text="МИР •••• 2987", method_text="банковская карта МИР •••• 2987",
     items=[
@@ -31,7 +31,7 @@ def test_the_receipt_is_a_pdf_with_the_amounts_and_recipients():
     pdf = receipt_pdf(VIEW)
     assert pdf.startswith(b"%PDF")
     text = _text(pdf)
-    for expected in ("П-000042", "25.11.2026 18:34", "10 775,38 ₽", "1 570,12 ₽", "12 345,50 ₽",
+    for expected in ("П-000042", "25 ноября 2026 г., 18:34", "10 775,38 ₽", "1 570,12 ₽", "12 345,50 ₽",
                      "ИНН 7718012340", "БИК 044525187", "МИР •••• 2987", "СК-56003"):
         assert expected in text, expected
 

@@ -18,7 +18,7 @@ from gkh_web.db.models import (
     stored_id,
 )
 from gkh_web.domain import payment_states as ps
-from gkh_web.domain.dates import format_period
+from gkh_web.domain.dates import format_moment, format_period
 from gkh_web.domain.money import format_rubles
 from gkh_web.services.payments import gateway_pages
 
@@ -43,7 +43,7 @@ class PaymentView:
     number: str
     public_id: str
     created_text: str
-    """«25.11.2026 18:05» (Moscow time)."""
+    """«25 ноября 2026 г., 18:05» (Moscow time), the style of every date on screen."""
     amount_kopecks: int
     amount_text: str
     status: str
@@ -95,7 +95,7 @@ def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50)
         PaymentView(
             number=payment.number,
             public_id=payment.public_id,
-            created_text=as_utc(payment.created_at).astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M"),
+            created_text=format_moment(as_utc(payment.created_at).astimezone(MOSCOW)),
             amount_kopecks=payment.amount_kopecks,
             amount_text=format_rubles(payment.amount_kopecks),
             status=payment.status,
