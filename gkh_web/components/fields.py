@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from gkh_web.components.text_size import text_px
+
 ERROR_RED = "#C62828"
 
 
@@ -18,7 +20,7 @@ def field_error(message: rx.Var[str], *, field_id: str) -> rx.Component:
 def labelled_field(label: str, control: rx.Component, error: rx.Var[str] | None = None, *,
                    field_id: str, hint: str | None = None) -> rx.Component:
     return rx.vstack(
-        rx.el.label(label, html_for=field_id, style={"fontWeight": "600", "fontSize": "17px"}),
+        rx.el.label(label, html_for=field_id, style={"fontWeight": "600", "fontSize": text_px(17)}),
         control,
         *([rx.text(hint, size="2", color_scheme="gray")] if hint else []),
         *([field_error(error, field_id=field_id)] if error is not None else []),
@@ -29,5 +31,5 @@ def labelled_field(label: str, control: rx.Component, error: rx.Var[str] | None 
 
 def big_input(**props) -> rx.Component:
     """An input sized for fingers (48 px high, 18 px text)."""
-    style = {"height": "48px", "fontSize": "18px", **props.pop("style", {})}
+    style = {"height": "48px", "fontSize": text_px(18), **props.pop("style", {})}
     return rx.input(size="3", width="100%", style=style, **props)

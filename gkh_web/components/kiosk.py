@@ -9,6 +9,7 @@ timer in the browser (Reflex keys a debounce by the event's name), which every t
 import reflex as rx
 from reflex.event import no_args_event_spec
 
+from gkh_web.components.text_size import large_text_class
 from gkh_web.settings import get_settings
 from gkh_web.state.kiosk import KioskState
 from gkh_web.state.session import SessionState
@@ -48,6 +49,7 @@ def idle_prompt() -> rx.Component:
             # The countdown's clock: one tick a second while the prompt is open, nothing otherwise.
             rx.cond(KioskState.prompt_open, rx.moment(interval=1000, on_change=KioskState.tick, display="none")),
             max_width="480px",
+            class_name=large_text_class(),
         ),
         open=KioskState.prompt_open,
     )

@@ -9,6 +9,7 @@ import reflex as rx
 from gkh_web import paths
 from gkh_web.components import texts
 from gkh_web.components.kiosk import guarded
+from gkh_web.components.text_size import large_text_class, large_text_switch
 from gkh_web.state.session import SessionState
 
 HEADER_BLUE = "#0D4CD3"  # Госуслуги blue, used for the header bar and primary actions
@@ -39,7 +40,7 @@ def header() -> rx.Component:
                     rx.vstack(
                         rx.text(texts.PORTAL_SHORT, weight="bold", size="5", color="white"),
                         rx.text(texts.PORTAL_LONG, size="2", color="rgba(255,255,255,0.85)",
-                                display=rx.cond(SessionState.signed_in, "none", "block")),
+                                display=rx.cond(SessionState.signed_in | SessionState.large_text, "none", "block")),
                         spacing="0",
                     ),
                     align="center",
@@ -51,7 +52,7 @@ def header() -> rx.Component:
                 display="flex",
                 align_items="center",
             ),
-            _resident_menu(),
+            rx.hstack(large_text_switch(on_dark=True), _resident_menu(), align="center", spacing="3", flex_shrink="0"),
             justify="between",
             align="center",
             width="100%",
@@ -86,6 +87,7 @@ def page_frame(*children: rx.Component, guard: bool = True) -> rx.Component:
         direction="column",
         min_height="100vh",
         background="#F5F7FA",
+        class_name=large_text_class(),
     )
     return guarded(frame) if guard else frame
 

@@ -5,6 +5,7 @@ from reflex.vars import ObjectVar
 
 from gkh_web.components.fields import big_input, field_error, labelled_field
 from gkh_web.components.house_picker import house_suggestions
+from gkh_web.components.text_size import large_text_class, text_px
 from gkh_web.services.accounts import ProviderChoice
 from gkh_web.state.link_account import BY_ADDRESS, BY_IDENTIFIER, LinkAccountState
 
@@ -23,7 +24,7 @@ def _by_address() -> rx.Component:
             "Регион",
             rx.select.root(
                 rx.select.trigger(placeholder="Выберите регион", width="100%", id="link-region",
-                                  style={"height": "48px", "fontSize": "18px"}),
+                                  style={"height": "48px", "fontSize": text_px(18)}),
                 rx.select.content(rx.foreach(LinkAccountState.regions, lambda r: rx.select.item(r, value=r))),
                 value=LinkAccountState.region, on_change=LinkAccountState.set_region, size="3",
             ),
@@ -58,7 +59,7 @@ def _by_address() -> rx.Component:
             rx.select.root(
                 rx.select.trigger(placeholder=rx.cond(LinkAccountState.house_id == 0, "Сначала выберите дом",
                                                       "Выберите организацию"),
-                                  width="100%", id="link-provider", style={"height": "48px", "fontSize": "18px"}),
+                                  width="100%", id="link-provider", style={"height": "48px", "fontSize": text_px(18)}),
                 rx.select.content(rx.foreach(LinkAccountState.providers, _provider_option)),
                 value=LinkAccountState.provider_id, on_change=LinkAccountState.set_provider, size="3",
                 disabled=LinkAccountState.house_id == 0,
@@ -107,6 +108,7 @@ def link_account_dialog() -> rx.Component:
             max_width="640px",
             padding=rx.breakpoints(initial="16px", sm="24px"),
             id="link-dialog",
+            class_name=large_text_class(),
         ),
         open=LinkAccountState.dialog_open,
         on_open_change=LinkAccountState.set_dialog_open,

@@ -7,6 +7,7 @@ import reflex as rx
 from gkh_web import paths
 from gkh_web.components.fields import ERROR_RED
 from gkh_web.components.layout import HEADER_BLUE
+from gkh_web.components.text_size import text_px
 from gkh_web.services.payments.page import (
     ConfirmedItem,
     DocumentServices,
@@ -57,7 +58,7 @@ def empty_notice() -> rx.Component:
         rx.el.ul(
             _reason(REASON_PAID, paid, "reason-paid"),
             _reason(REASON_NO_DOCUMENT, ~paid, "reason-no-document"),
-            style={"fontSize": "18px", "paddingLeft": "24px", "lineHeight": "1.8"},
+            style={"fontSize": text_px(18), "paddingLeft": "24px", "lineHeight": "1.8"},
         ),
         spacing="4",
         width="100%",
@@ -66,7 +67,7 @@ def empty_notice() -> rx.Component:
 
 SERVICE_COLUMNS = ("Услуга", "Объём", "Тариф", "Начислено", "Перерасчёт", "Льгота", "К оплате")
 SERVICES_TABLE_STYLE = {
-    "width": "100%", "borderCollapse": "collapse", "fontSize": "15px", "background": "white",
+    "width": "100%", "borderCollapse": "collapse", "fontSize": text_px(15), "background": "white",
     "& th, & td": {"padding": "6px 8px", "borderBottom": "1px solid var(--gray-a5)", "textAlign": "right"},
     "& th:first-child": {"textAlign": "left"},
     "& thead th": {"fontWeight": "600", "background": "var(--gray-a2)"},
@@ -144,7 +145,7 @@ def _figure(label: str, *children, label_for: rx.Var[str] | None = None) -> rx.C
     caption = (rx.el.label(label, html_for=label_for, class_name="figure-label") if label_for is not None
                else rx.text(label, class_name="figure-label"))
     return rx.vstack(caption, *children, align="end", spacing="1",
-                     style={".figure-label": {"fontSize": "14px", "color": "var(--gray-11)"}})
+                     style={".figure-label": {"fontSize": text_px(14), "color": "var(--gray-11)"}})
 
 
 def _document_row(document: PayableDocument) -> rx.Component:
@@ -188,7 +189,7 @@ def _document_row(document: PayableDocument) -> rx.Component:
                                      input_mode="decimal", id=amount_id,
                                      on_change=lambda text: PaySelectionState.set_amount(document.document_id, text),
                                      class_name="document-amount",
-                                     style={"width": "170px", "fontSize": "18px", "textAlign": "right"}),
+                                     style={"width": "170px", "fontSize": text_px(18), "textAlign": "right"}),
                             amount_messages(document_key=key),
                             label_for=amount_id),
                 ),

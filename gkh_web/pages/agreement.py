@@ -4,6 +4,7 @@ import reflex as rx
 
 from gkh_web.components.fields import big_input, labelled_field
 from gkh_web.components.layout import page_frame
+from gkh_web.components.text_size import text_px
 from gkh_web.state.agreement import AgreementSection, AgreementState
 
 
@@ -29,7 +30,7 @@ def _agreement_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.trigger(
             rx.button("Пользовательского соглашения", variant="ghost", size="4", id="agreement-open", type="button",
-                      style={"minHeight": "44px", "textDecoration": "underline", "fontSize": "18px"}),
+                      style={"minHeight": "44px", "textDecoration": "underline", "fontSize": text_px(18)}),
         ),
         rx.dialog.content(
             rx.dialog.title(AgreementState.agreement_title, size="6"),
@@ -66,7 +67,7 @@ def _consent_form() -> rx.Component:
             rx.hstack(
                 rx.checkbox(checked=AgreementState.accepted, on_change=AgreementState.set_accepted, size="3",
                             id="agreement-accept"),
-                rx.el.label("Я принимаю условия ", html_for="agreement-accept", style={"fontSize": "18px"}),
+                rx.el.label("Я принимаю условия ", html_for="agreement-accept", style={"fontSize": text_px(18)}),
                 _agreement_dialog(),
                 align="center",
                 spacing="2",

@@ -6,6 +6,7 @@ from gkh_web import paths
 from gkh_web.components.buttons import link_button
 from gkh_web.components.layout import HEADER_BLUE, page_frame
 from gkh_web.components.link_dialog import link_account_dialog
+from gkh_web.components.text_size import text_px
 from gkh_web.services.accounts import LinkedAccountView
 from gkh_web.state.cabinet import CabinetState
 from gkh_web.state.link_account import LinkAccountState
@@ -78,7 +79,7 @@ def _pay_panel() -> rx.Component:
                 spacing="1",
             ),
             link_button(rx.icon("wallet", size=24), "Оплатить ЖКУ", href=paths.PAY, link_id="pay-link",
-                        size="4", height="64px", style={"fontSize": "22px", "color": "white"},
+                        size="4", min_height="64px", height="auto", style={"fontSize": text_px(22), "color": "white"},
                         background=HEADER_BLUE, width=["100%", "100%", "auto"]),
             direction=rx.breakpoints(initial="column", md="row"),
             justify="between",

@@ -7,6 +7,7 @@ import reflex as rx
 from gkh_web import paths
 from gkh_web.components.fields import big_input, field_error, labelled_field
 from gkh_web.components.kiosk import guarded
+from gkh_web.components.text_size import large_text_class, large_text_switch, text_px
 from gkh_web.state.esia_login import MODE_PHONE_EMAIL, MODE_SNILS, DemoLoginHint, EsiaLoginState
 
 GOSUSLUGI_BLUE = "#0D4CD3"
@@ -83,7 +84,7 @@ def _login_form() -> rx.Component:
             _password_field(),
             field_error(EsiaLoginState.form_error, field_id="esia-form"),
             rx.button("Войти", type="submit", size="4", width="100%", height="56px",
-                      background=GOSUSLUGI_BLUE, id="esia-submit", style={"fontSize": "20px"}),
+                      background=GOSUSLUGI_BLUE, id="esia-submit", style={"fontSize": text_px(20)}),
             spacing="4",
             width="100%",
         ),
@@ -141,6 +142,7 @@ def provider_page(card_body: rx.Component, *side: rx.Component) -> rx.Component:
             rx.hstack(_wordmark(), rx.spacer(),
                       rx.text("Единая система идентификации и аутентификации", size="2", color_scheme="gray",
                               display=["none", "none", "block"]),
+                      large_text_switch(on_dark=False),
                       width="100%", max_width="960px", margin_x="auto", align="center"),
             style={"background": "white", "borderBottom": "1px solid #E6EBF2", "padding": "12px 20px"},
         ),
@@ -158,6 +160,7 @@ def provider_page(card_body: rx.Component, *side: rx.Component) -> rx.Component:
         )),
         min_height="100vh",
         background="#F5F7FA",
+        class_name=large_text_class(),
     ))
 
 

@@ -6,6 +6,7 @@ import reflex as rx
 
 from gkh_web import paths
 from gkh_web.components.fields import big_input, field_error, labelled_field
+from gkh_web.components.text_size import text_px
 from gkh_web.pages.esia_login import GOSUSLUGI_BLUE, provider_link, provider_offer, provider_page
 from gkh_web.state.esia_register import PASSWORD_RULES, EsiaRegisterState
 
@@ -54,7 +55,7 @@ def _contact_fields() -> rx.Component:
 
 def _password_field() -> rx.Component:
     return rx.vstack(
-        rx.el.label("Пароль", html_for="reg-password", style={"fontWeight": "600", "fontSize": "17px"}),
+        rx.el.label("Пароль", html_for="reg-password", style={"fontWeight": "600", "fontSize": text_px(17)}),
         rx.hstack(
             big_input(id="reg-password", name="password", auto_complete="new-password",
                       type=rx.cond(EsiaRegisterState.show_password, "text", "password"),
@@ -73,7 +74,7 @@ def _password_field() -> rx.Component:
             rx.text("Пароль должен содержать:", size="3"),
             rx.el.ul(*[rx.el.li(rule) for rule in PASSWORD_RULES], style={"paddingLeft": "22px", "margin": "0"}),
             id="reg-password-rules",
-            style={"fontSize": "16px"},
+            style={"fontSize": text_px(16)},
         ),
         field_error(EsiaRegisterState.password_error, field_id="reg-password"),
         spacing="1",
@@ -100,7 +101,7 @@ def _register_form() -> rx.Component:
             _snils_field(),
             field_error(EsiaRegisterState.form_error, field_id="reg-form"),
             rx.button("Зарегистрироваться", type="submit", size="4", width="100%", height="56px",
-                      background=GOSUSLUGI_BLUE, id="reg-submit", style={"fontSize": "20px"}),
+                      background=GOSUSLUGI_BLUE, id="reg-submit", style={"fontSize": text_px(20)}),
             spacing="4",
             width="100%",
         ),

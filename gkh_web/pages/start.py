@@ -4,6 +4,7 @@ import reflex as rx
 
 from gkh_web.components import texts
 from gkh_web.components.layout import HEADER_BLUE, page_frame
+from gkh_web.components.text_size import text_px
 from gkh_web.state.session import SessionState
 
 
@@ -41,9 +42,10 @@ def start_page() -> rx.Component:
                 rx.icon("log-in", size=26),
                 texts.SIGN_IN,
                 size="4",
-                height="72px",
+                min_height="72px",
+                height="auto",
                 width=["100%", "100%", "440px"],
-                style={"fontSize": "22px"},
+                style={"fontSize": text_px(22)},
                 background=HEADER_BLUE,
                 id="sign-in",
                 on_click=SessionState.begin_sign_in,
@@ -56,7 +58,7 @@ def start_page() -> rx.Component:
                     size="4",
                     variant="outline",
                     min_height="56px",
-                    style={"fontSize": "20px"},
+                    style={"fontSize": text_px(20)},
                     id="register",
                     on_click=SessionState.begin_registration,
                 ),

@@ -107,6 +107,10 @@ class SessionState(rx.State):
 
     resident_name: rx.Field[str] = rx.field("")
     sign_in_error: rx.Field[str] = rx.field("")
+    large_text: rx.Field[bool] = rx.field(False)
+    """«Крупный шрифт»: the tab's text 1.5 times larger and darker. Kept in the tab's state, so it
+    lasts through the sign-in (carried to the new token) and goes with the session's end (the
+    whole tab is wiped), and the next person at the kiosk starts with the ordinary size."""
     _token: str = ""
     _oauth_state: str = ""
     _code_verifier: str = ""
@@ -228,9 +232,14 @@ class SessionState(rx.State):
             return token, residents.needs_agreement(resident)
 
         token, needs_agreement = await in_transaction(open_session)
-        new_tab_token = await _give_session_to_new_tab(token, claims.fio)
+        new_tab_token = await _give_session_to_new_tab(token, claims.fio, large_text=self.large_text)
         await wipe_tab(self)  # the old token keeps nothing: not the session, not the sign-in round trip
         return self._land(paths.AGREEMENT if needs_agreement else paths.CABINET, new_tab_token)
+
+    @event
+    def toggle_large_text(self):
+        """The «Крупный шрифт» switch in every page's header."""
+        self.large_text = not self.large_text
 
     @event
     async def sign_out(self):
@@ -268,7 +277,7 @@ class SessionState(rx.State):
         return None, found.resident_id
 
 
-async def _give_session_to_new_tab(session_token: str, resident_name: str) -> str:
+async def _give_session_to_new_tab(session_token: str, resident_name: str, *, large_text: bool) -> str:
     """Put the signed-in session into the state of a brand-new Reflex token and return that token.
 
     The browser switches to it (``open_landing``); whoever knew the tab's old token (a
@@ -279,7 +288,7 @@ async def _give_session_to_new_tab(session_token: str, resident_name: str) -> st
     new_token = str(uuid.uuid4())
     async with app.modify_state(rx.BaseStateToken(ident=new_token, cls=SessionState)) as root:
         fresh = await root.get_state(SessionState)
-        fresh._token, fresh.resident_name = session_token, resident_name
+        fresh._token, fresh.resident_name, fresh.large_text = session_token, resident_name, large_text
     return new_token
 
 
