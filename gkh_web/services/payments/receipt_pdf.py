@@ -1,7 +1,8 @@
 """The payment receipt as a PDF (fpdf2 with DejaVu Sans for Cyrillic), built from a PaymentView.
 
 Only what the on-screen receipt shows: number, date and time, every document with its
-amount and recipient, the method with the card masked, the total. Never a card number.
+amount and recipient, the method with the card masked, the documents' sum, the commission and the total
+charged. Never a card number.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def receipt_pdf(view: PaymentView) -> bytes:
         pdf.set_font("DejaVu", "", 9)
         pdf.multi_cell(width, 5, f"Получатель: {item.recipient_text}")
         pdf.ln(2)
+    pdf.set_font("DejaVu", "", 11)
+    pdf.multi_cell(width, 7, f"Сумма по документам: {view.amount_text}")
+    pdf.multi_cell(width, 7, f"Комиссия: {view.commission_text}")
     pdf.set_font("DejaVu", "B", 14)
-    pdf.multi_cell(width, 9, f"Итого: {view.amount_text}")
+    pdf.multi_cell(width, 9, f"Итого с комиссией: {view.charged_text}")
     return bytes(pdf.output())
