@@ -93,13 +93,18 @@ def _tour(page: Page, url: str, database_url: str, newcomer: str, index: int) ->
     page.locator("#pay-next").click()
     page.get_by_role("button", name="Оплатить").click()
     expect(page.get_by_role("heading", name="Выбор способа оплаты")).to_be_visible()
+    expect(page.locator("#card-charged")).to_be_visible()
     _shot(page, "pay-method")
     page.locator("#pay-card").click()
-    page.locator("#card_number").fill("2202 4743 0132 2987")
-    page.locator("#expiry").fill("12/30")
-    page.locator("#cvc").fill("123")
+    _card(page, "4000 0000 0000 9995")  # the sandbox declines it: insufficient funds
     _shot(page, "gateway-card")
-    # The resident leaves the gateway's page unpaid and comes back: «обрабатывается», «Продолжить оплату».
+    page.get_by_role("button", name="Оплатить").click()
+    expect(page.locator("#payment-not-charged")).to_be_visible(timeout=15_000)
+    _shot(page, "pay-declined")
+    _method_page_of(page, url, index)
+    page.locator("#pay-card").click()
+    _card(page, "2202 4743 0132 2987")
+    # The resident leaves the gateway's page unpaid and comes back: «Ожидает оплаты», «Продолжить оплату».
     page.goto(url + "/pay/result?payment=" + _newest_payment(database_url))
     expect(page.locator("#payment-continue")).to_be_visible(timeout=15_000)
     _shot(page, "pay-pending")
@@ -108,13 +113,28 @@ def _tour(page: Page, url: str, database_url: str, newcomer: str, index: int) ->
     _shot(page, "payments-pending")
     page.locator(".history-open").first.click()
     page.locator("#payment-continue").click()
-    page.locator("#card_number").fill("2202 4743 0132 2987")
-    page.locator("#expiry").fill("12/30")
-    page.locator("#cvc").fill("123")
+    _card(page, "2202 4743 0132 2987")
     page.get_by_role("button", name="Оплатить").click()
     expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
     _shot(page, "pay-result")
     page.get_by_role("button", name="Выйти").click()
+
+
+def _card(page: Page, number: str) -> None:
+    page.locator("#card_number").fill(number)
+    page.locator("#expiry").fill("12/30")
+    page.locator("#cvc").fill("123")
+
+
+def _method_page_of(page: Page, url: str, index: int) -> None:
+    """«Оплатить по другому лицевому счёту» for the demo's unlinked account ``index``, up to the method picker."""
+    page.goto(url + "/pay/other")
+    page.locator("#other-identifier").fill(DEMO_UNLINKED_ACCOUNTS[index].izhku)
+    page.get_by_role("button", name="Найти").click()
+    page.get_by_role("link", name="Перейти к оплате").click()
+    page.locator("#pay-next").click()
+    page.get_by_role("button", name="Оплатить").click()
+    expect(page.locator("#card-charged")).to_be_visible()
 
 
 def _refused_sign_in(page: Page, url: str) -> None:
