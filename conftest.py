@@ -28,3 +28,16 @@ def _served_order(item) -> tuple[int, int]:
 
 def pytest_collection_modifyitems(session, config, items):
     items.sort(key=_served_order)
+
+
+import pytest  # noqa: E402  (after the ordering above, which needs no imports)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_commission_rates():
+    """Every test asks its own gateway for the commissions: no rates cached by an earlier test's gateway."""
+    from gkh_web.services.payments.commission import forget_rates
+
+    forget_rates()
+    yield
+    forget_rates()

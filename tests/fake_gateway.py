@@ -2,7 +2,9 @@
 
 Just enough of the API v3 for the client and the payment services: create
 with ``Idempotence-Key`` (same key + same body replays, another body → 400),
-get, cancel; the test "pays" or "declines" with helper methods. Its payments
+get, cancel, the methods' commissions (``rates``: a card 1 % at least 10 ₽ and a free wallet,
+like the sandbox's demo settings; ``None`` answers 503); a payment keeps the commission its body
+states. The test "pays" or "declines" with helper methods. Its payments
 carry ``"test": true`` like a test shop's, or ``false`` with ``FakeGateway(test_mode=False)``. Faults are
 consumed one per matching request:
 
@@ -24,11 +26,18 @@ SHOP_ID = "100500"
 SECRET = "test_secret_key"
 BASE_URL = "http://gateway.test/sandbox-gateway/api/v3"
 PAGE_HOST = "pay.gateway.test"
+DEMO_RATES = {
+    "bank_card": {"percent": "1.00", "min": {"value": "10.00", "currency": "RUB"}},
+    "yoo_money": {"percent": "0.00", "min": {"value": "0.00", "currency": "RUB"}},
+}
 """Where the fake gateway's payment pages are; tests allow it with GKH_GATEWAY_PAGE_HOSTS."""
 
 
 class FakeGateway:
-    def __init__(self, *, test_mode: bool = True, page_url: str | None = None) -> None:
+    def __init__(self, *, test_mode: bool = True, page_url: str | None = None,
+                 rates: dict[str, dict] | None = DEMO_RATES) -> None:
+        self.rates = rates
+        """``payment_methods`` items by type; None: the gateway cannot say (503)."""
         self.page_url = page_url
         """The ``confirmation_url`` every payment gets (default: a page on PAGE_HOST); a compromised
         gateway's ``javascript:`` in the attack tests."""
@@ -85,6 +94,8 @@ class FakeGateway:
             return httpx.Response(401, json={"type": "error", "code": "invalid_credentials"})
         path = request.url.path.removeprefix("/sandbox-gateway/api/v3")
         parts = path.strip("/").split("/")
+        if request.method == "GET" and parts == ["payment_methods"]:
+            return self._payment_methods()
         if request.method == "POST" and parts == ["payments"]:
             return self._create(request)
         if request.method == "GET" and len(parts) == 2 and parts[0] == "payments":
@@ -128,6 +139,7 @@ class FakeGateway:
         payment_id = _new_payment_id()
         self.payments[payment_id] = {
             "id": payment_id, "status": "pending", "paid": False, "amount": body["amount"],
+            "commission": body.get("commission", {"value": "0.00", "currency": "RUB"}),
             "description": body.get("description"), "metadata": body.get("metadata", {}),
             "confirmation": {"type": "redirect", "return_url": body["confirmation"]["return_url"],
                              "confirmation_url": self.page_url or f"https://{PAGE_HOST}/pay/{payment_id}"},
@@ -135,6 +147,12 @@ class FakeGateway:
         }
         self.keys[key] = (digest, payment_id)
         return httpx.Response(200, json=self.payments[payment_id])
+
+    def _payment_methods(self) -> httpx.Response:
+        if self.rates is None:
+            return httpx.Response(503, json={"type": "error", "code": "internal_server_error"})
+        items = [{"type": kind, "commission": commission} for kind, commission in self.rates.items()]
+        return httpx.Response(200, json={"type": "list", "items": items})
 
     def _get(self, payment_id: str) -> httpx.Response:
         if payment_id not in self.payments:

@@ -371,11 +371,10 @@ def confirmation_view() -> rx.Component:
         rx.vstack(rx.foreach(PayPageState.confirmed_items, _confirmed_item), spacing="3", width="100%"),
         rx.card(
             rx.vstack(
-                rx.hstack(rx.text("Итого", size="5"), rx.spacer(),
+                rx.hstack(rx.text("Итого по документам", size="5"), rx.spacer(),
                           rx.text(PayPageState.confirmed_total_text, size="8", weight="bold", id="confirm-total"),
                           width="100%", align="center"),
-                rx.text("Квитанция будет отправлена на ", rx.text(PayPageState.receipt_email, as_="span",
-                                                                  weight="bold", id="receipt-email"), size="3"),
+                rx.text(COMMISSION_AT_CHOICE, size="3", id="confirm-commission-note"),
                 rx.flex(
                     rx.button("Назад", size="4", variant="soft", color_scheme="gray", on_click=PayPageState.back,
                               id="confirm-back", height="56px"),
@@ -397,16 +396,33 @@ def confirmation_view() -> rx.Component:
 
 
 CARD_BRANDS = ("МИР", "Visa", "Mastercard", "Maestro", "UnionPay", "JCB")
+COMMISSION_AT_CHOICE = ("Комиссия зависит от способа оплаты: она будет показана при выборе способа, "
+                        "до оплаты, вместе с итоговой суммой.")
 
 
-def _method_card(title: str, detail: str, icon: str, method: str, button_id: str) -> rx.Component:
+def _method_card(title: str, detail: str, icon: str, method: str, figures: tuple[rx.Var, rx.Var]) -> rx.Component:
+    """A method with its commission and «Итого с комиссией» as the gateway declares them (none if unknown)."""
+    commission, charged = figures
     return rx.card(
         rx.vstack(
             rx.hstack(rx.icon(icon, size=32, color=HEADER_BLUE), rx.heading(title, as_="h2", size="5"),
                       align="center", spacing="3"),
             rx.text(detail, size="3"),
-            rx.button("Перейти к оплате", size="4", height="56px", width="100%", id=button_id,
-                      background=HEADER_BLUE, on_click=PayPageState.pay_with(method)),
+            rx.cond(
+                PayPageState.commission_known,
+                rx.vstack(
+                    rx.text("Комиссия: ", rx.text(commission, as_="span", weight="bold"), size="3",
+                            id=f"{method}-commission"),
+                    rx.text("Итого с комиссией: ", rx.text(charged, as_="span", weight="bold"), size="4",
+                            id=f"{method}-charged"),
+                    spacing="1",
+                ),
+                rx.text("Комиссия неизвестна", size="3", id=f"{method}-commission"),
+            ),
+            rx.button("Перейти к оплате", size="4", height="56px", width="100%", id=f"pay-{method}",
+                      disabled=~PayPageState.commission_known,
+                      background=rx.cond(PayPageState.commission_known, HEADER_BLUE, None),
+                      on_click=PayPageState.pay_with(method)),
             spacing="3",
             height="100%",
             justify="between",
@@ -420,15 +436,17 @@ def method_view() -> rx.Component:
     """«Выбор способа оплаты»: the wallet «Виртуальный мир» or a card of any bank."""
     return rx.vstack(
         rx.heading("Выбор способа оплаты", as_="h1", size="7"),
-        rx.text("К оплате: ", rx.text(PayPageState.confirmed_total_text, as_="span", weight="bold",
-                                      id="method-total"), size="5"),
+        rx.text("Сумма по документам: ", rx.text(PayPageState.confirmed_total_text, as_="span", weight="bold",
+                                                 id="method-total"), size="5"),
         rx.grid(
             _method_card("Кошелёк «Виртуальный мир»",
-                         "Без комиссии. Нужен зарегистрированный кошелёк — его можно создать по номеру телефона "
-                         "на странице оплаты.", "wallet", "wallet", "pay-wallet"),
+                         "Нужен зарегистрированный кошелёк — его можно создать по номеру телефона "
+                         "на странице оплаты.", "wallet", "wallet",
+                         (PayPageState.wallet_commission_text, PayPageState.wallet_charged_text)),
             _method_card("Банковская карта любого банка",
                          "Принимаются карты " + ", ".join(CARD_BRANDS) + ". Номер карты вводится на защищённой "
-                         "странице платёжного шлюза и в ГИС ЖКХ не сохраняется.", "credit-card", "card", "pay-card"),
+                         "странице платёжного шлюза и в ГИС ЖКХ не сохраняется.", "credit-card", "card",
+                         (PayPageState.card_commission_text, PayPageState.card_charged_text)),
             columns=rx.breakpoints(initial="1", sm="2"),
             spacing="4",
             width="100%",
@@ -436,8 +454,15 @@ def method_view() -> rx.Component:
         rx.cond(PayPageState.pay_error != "",
                 rx.callout(PayPageState.pay_error, icon="triangle-alert", color_scheme="red", size="3",
                            id="pay-error", width="100%")),
-        rx.button("Назад", size="4", variant="soft", color_scheme="gray", on_click=PayPageState.back_to_confirmation,
-                  id="method-back", height="56px"),
+        rx.flex(
+            rx.button("Назад", size="4", variant="soft", color_scheme="gray",
+                      on_click=PayPageState.back_to_confirmation, id="method-back", height="56px"),
+            rx.cond(~PayPageState.commission_known,
+                    rx.button("Узнать комиссию ещё раз", size="4", variant="soft", height="56px",
+                              on_click=PayPageState.load_charges, id="method-retry")),
+            gap="12px",
+            wrap="wrap",
+        ),
         spacing="4",
         width="100%",
     )

@@ -378,6 +378,7 @@ class Payment(SQLModel, table=True):
         sa.CheckConstraint(_one_of("status", PAYMENT_STATUSES), name="status_allowed"),
         sa.CheckConstraint(f"method IS NULL OR {_one_of('method', PAYMENT_METHODS)}", name="method_allowed"),
         sa.CheckConstraint("amount_kopecks > 0", name="amount_positive"),
+        sa.CheckConstraint("commission_kopecks >= 0", name="commission_not_negative"),
         sa.CheckConstraint("card_last4 IS NULL OR length(card_last4) = 4", name="card_last4_length"),
     )
 
@@ -391,6 +392,9 @@ class Payment(SQLModel, table=True):
     status: str = Field(max_length=20, index=True)
     method: str | None = Field(default=None, max_length=10)
     amount_kopecks: int = kopecks_field()
+    """What the documents get (Σ of the items); the payer is charged this plus ``commission_kopecks``."""
+    commission_kopecks: int = kopecks_field(default=0, sa_column_kwargs={"server_default": "0"})
+    """The method's commission as the gateway declared it when the payment was created (0: none)."""
     description: str = Field(max_length=128)
     return_url: str | None = Field(default=None, max_length=2000)
     """Kept so that a replayed create sends exactly the same body."""
@@ -404,6 +408,11 @@ class Payment(SQLModel, table=True):
     created_at: datetime = aware_datetime_field(default_factory=utc_now)
     updated_at: datetime = aware_datetime_field(default_factory=utc_now)
     finished_at: datetime | None = aware_datetime_field(default=None)
+
+    @property
+    def charged_kopecks(self) -> int:
+        """What leaves the payer's card or wallet: the documents' sum plus the commission."""
+        return self.amount_kopecks + self.commission_kopecks
 
     @property
     def number(self) -> str:

@@ -128,9 +128,9 @@ def status_from_gateway(gateway_status: str, cancellation_reason: str | None = N
 # --- Texts for residents ---------------------------------------------------------------------------
 
 STATUS_TEXTS: dict[str, str] = {
-    CREATED: "Платёж создан — ожидает отправки",
-    SUBMITTED: "Платёж обрабатывается — не оплачивайте повторно",
-    AWAITING_CUSTOMER: "Ожидает оплаты на странице банка — не оплачивайте повторно",
+    CREATED: "Платёж обрабатывается",
+    SUBMITTED: "Платёж обрабатывается",
+    AWAITING_CUSTOMER: "Ожидает оплаты",
     SUCCEEDED: "Оплачено",
     FAILED: "Платёж отклонён",
     CANCELED: "Платёж отменён",
@@ -160,6 +160,37 @@ REASON_TEXTS: dict[str, str] = {
     "gateway_rejected": "Платёжный сервис отклонил платёж — попробуйте ещё раз",
     TEST_PAYMENT_REASON: "Платёж проведён в тестовом режиме и не засчитан",
 }
+
+
+PENDING_TEXTS: dict[str, str] = {
+    CREATED: "Ждём ответа платёжной системы. Страница обновится сама.",
+    SUBMITTED: "Ждём ответа платёжной системы. Страница обновится сама.",
+    AWAITING_CUSTOMER: "Оплата на странице платёжной системы не завершена. Чтобы вернуться к ней, "
+                       "нажмите «Продолжить оплату».",
+}
+"""What an unfinished payment's result page says under its name (one state, one name, one next step)."""
+
+
+def status_name(status: str) -> str:
+    """The state's one name, the same on the result page and in «Мои платежи» («Ожидает оплаты»)."""
+    return STATUS_TEXTS[status]
+
+
+def failure_text(status: str, failure_reason: str | None) -> str:
+    """What failed, for a final failure with a known reason ("" otherwise)."""
+    if status in FAILURE_STATUSES and failure_reason and failure_reason in REASON_TEXTS:
+        return REASON_TEXTS[failure_reason]
+    return ""
+
+
+def nothing_charged(status: str) -> bool:
+    """A final failure: the gateway cancelled the payment (or never had it), so no money left the payer.
+
+    The gateway's ``canceled`` means the money was not taken (a hold is released); a payment the
+    gateway refused or never saw was never charged. A failure the gateway later corrects to
+    ``succeeded`` stops being a failure, so this never speaks for a payment that was charged.
+    """
+    return status in FAILURE_STATUSES
 
 
 def status_text(status: str, failure_reason: str | None = None) -> str:

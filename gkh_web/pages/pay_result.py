@@ -1,4 +1,10 @@
-"""``/pay/result`` — where the gateway returns the resident: the outcome and the receipt on screen."""
+"""``/pay/result`` — where the gateway returns the resident. Each outcome says one thing under one h1:
+
+* paid: «Оплата выполнена» and the receipt (documents, sum, commission, total charged), with the PDF;
+* failed, cancelled or expired: what failed and that no money was charged, with «Попробовать снова»;
+* unfinished: the state's one name (as in «Мои платежи») and its next step, «Продолжить оплату» when
+  the gateway's page is still open; never a warning against paying next to a button that pays.
+"""
 
 import reflex as rx
 
@@ -9,6 +15,11 @@ from gkh_web.domain import payment_states as ps
 from gkh_web.services.payments import PaymentItemView
 from gkh_web.state.pay_result import PaymentResultState
 
+SUCCESS_GREEN = "#1B6E3A"
+FAILURE_RED = "#B3261E"
+PENDING_AMBER = "#8A5300"
+"""Icon colours next to the title (the title itself is the page's text colour, for contrast)."""
+
 
 def _item(item: PaymentItemView) -> rx.Component:
     return rx.vstack(
@@ -18,25 +29,32 @@ def _item(item: PaymentItemView) -> rx.Component:
             rx.text(item.amount_text, size="3", weight="bold"),
             width="100%",
         ),
-        rx.text("Получатель: ", item.recipient_text, size="2", color_scheme="gray", class_name="receipt-recipient"),
+        rx.text("Получатель: ", item.recipient_text, size="2", class_name="receipt-recipient"),
         spacing="0",
         width="100%",
         class_name="receipt-item",
     )
 
 
-def _receipt() -> rx.Component:
+def _figure(label: str, value: rx.Var, value_id: str, *, large: bool = False) -> rx.Component:
+    return rx.hstack(rx.text(label, size="5" if large else "3"), rx.spacer(),
+                     rx.text(value, size="7" if large else "3", weight="bold", id=value_id),
+                     width="100%", align="center")
+
+
+def _details(title: str) -> rx.Component:
+    """The documents, the commission and what is (or would have been) charged, under ``title``."""
     return rx.card(
         rx.vstack(
-            rx.heading("Квитанция об оплате", as_="h2", size="5"),
+            rx.heading(title, as_="h2", size="5", id="payment-details-title"),
             rx.text("Платёж ", rx.text(PaymentResultState.number, as_="span", weight="bold", id="receipt-number"),
                     " от ", PaymentResultState.created_text, size="3"),
             rx.foreach(PaymentResultState.items, _item),
             rx.cond(PaymentResultState.method_text != "",
                     rx.text("Способ оплаты: ", PaymentResultState.method_text, size="3", id="receipt-card")),
-            rx.hstack(rx.text("Итого", size="5"), rx.spacer(),
-                      rx.text(PaymentResultState.amount_text, size="7", weight="bold", id="receipt-total"),
-                      width="100%", align="center"),
+            _figure("Сумма по документам", PaymentResultState.amount_text, "receipt-amount"),
+            _figure("Комиссия", PaymentResultState.commission_text, "receipt-commission"),
+            _figure("Итого с комиссией", PaymentResultState.charged_text, "receipt-total", large=True),
             spacing="3",
             width="100%",
         ),
@@ -45,44 +63,84 @@ def _receipt() -> rx.Component:
     )
 
 
+def _title(icon: str, color: str, text: str | rx.Var = PaymentResultState.status_name) -> rx.Component:
+    """The page's one h1: the state's name (the same words as in «Мои платежи»), an icon beside it."""
+    return rx.hstack(rx.icon(icon, size=36, color=color, aria_hidden="true"),
+                     rx.heading(text, as_="h1", size="7", id="payment-status"),
+                     align="center", spacing="3")
+
+
+def _succeeded() -> rx.Component:
+    return rx.vstack(
+        _title("circle-check", SUCCESS_GREEN, "Оплата выполнена"),
+        _details("Квитанция об оплате"),
+        rx.flex(
+            rx.button(rx.icon("file-down", size=22), "Скачать квитанцию (PDF)", size="4",
+                      on_click=PaymentResultState.download_receipt, id="receipt-download", background=HEADER_BLUE),
+            *_ways_out(),
+            gap="12px",
+            wrap="wrap",
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _failed() -> rx.Component:
+    return rx.vstack(
+        _title("circle-x", FAILURE_RED),
+        rx.cond(PaymentResultState.failure_text != "",
+                rx.text(PaymentResultState.failure_text, size="5", id="payment-reason")),
+        rx.cond(PaymentResultState.nothing_charged,
+                rx.text("Деньги не списаны — сумма ", rx.text(PaymentResultState.charged_text, as_="span",
+                                                               weight="bold"), " осталась у вас.",
+                        size="4", id="payment-not-charged")),
+        rx.flex(
+            link_button("Попробовать снова", href=paths.PAY, link_id="payment-retry", size="4",
+                        background=HEADER_BLUE, style={"color": "white"}),
+            *_ways_out(),
+            gap="12px",
+            wrap="wrap",
+        ),
+        _details("Состав платежа"),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _pending() -> rx.Component:
+    return rx.vstack(
+        _title("loader", PENDING_AMBER),
+        rx.text(PaymentResultState.pending_text, size="4", id="payment-pending-text"),
+        rx.flex(
+            rx.cond(PaymentResultState.continue_url != "",
+                    rx.button("Продолжить оплату", on_click=PaymentResultState.continue_payment,
+                              id="payment-continue", size="4", background=HEADER_BLUE)),
+            *_ways_out(),
+            gap="12px",
+            wrap="wrap",
+        ),
+        _details("Состав платежа"),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _ways_out() -> tuple[rx.Component, ...]:
+    return (
+        link_button("Мои платежи", href=paths.PAYMENTS, link_id="payment-history", size="4", variant="soft"),
+        link_button("В личный кабинет", href=paths.CABINET, link_id="payment-to-cabinet", size="4", variant="soft"),
+    )
+
+
 def pay_result_page() -> rx.Component:
     return page_frame(
         rx.cond(
             PaymentResultState.found,
-            rx.vstack(
-                rx.cond(
-                    PaymentResultState.status == ps.SUCCEEDED,
-                    rx.callout("Оплата выполнена", icon="circle-check", color_scheme="green", size="3",
-                               width="100%", id="payment-status"),
-                    rx.cond(
-                        PaymentResultState.in_progress,
-                        rx.callout("Платёж обрабатывается — не оплачивайте повторно. Страница обновится сама.",
-                                   icon="loader", color_scheme="amber", size="3", width="100%", id="payment-status"),
-                        rx.callout(PaymentResultState.status_text, icon="circle-x", color_scheme="red", size="3",
-                                   width="100%", id="payment-status"),
-                    ),
-                ),
-                _receipt(),
-                rx.flex(
-                    rx.cond(PaymentResultState.status == ps.SUCCEEDED,
-                            rx.button(rx.icon("file-down", size=22), "Скачать квитанцию (PDF)", size="4",
-                                      on_click=PaymentResultState.download_receipt, id="receipt-download",
-                                      background=HEADER_BLUE)),
-                    rx.cond(~PaymentResultState.in_progress & (PaymentResultState.status != ps.SUCCEEDED),
-                            link_button("Попробовать снова", href=paths.PAY, link_id="payment-retry", size="4",
-                                        background=HEADER_BLUE, style={"color": "white"})),
-                    rx.cond(PaymentResultState.in_progress & (PaymentResultState.continue_url != ""),
-                            rx.button("Продолжить оплату", on_click=PaymentResultState.continue_payment,
-                                      id="payment-continue", size="4", background=HEADER_BLUE)),
-                    link_button("В личный кабинет", href=paths.CABINET, link_id="payment-to-cabinet", size="4",
-                                variant="soft"),
-                    link_button("Мои платежи", href=paths.PAYMENTS, link_id="payment-history", size="4",
-                                variant="soft"),
-                    gap="12px",
-                    wrap="wrap",
-                ),
-                spacing="4",
-                width="100%",
+            rx.cond(
+                PaymentResultState.status == ps.SUCCEEDED,
+                _succeeded(),
+                rx.cond(PaymentResultState.in_progress, _pending(), _failed()),
             ),
             rx.center(rx.spinner(size="3"), padding_y="80px"),
         ),

@@ -1,4 +1,5 @@
-"""``/payments`` — «Мои платежи»."""
+"""``/payments`` — «Мои платежи»: each payment under its state's one name (the result page's title), what
+failed if it failed, and what was charged with the commission in it."""
 
 import reflex as rx
 
@@ -14,9 +15,11 @@ def _payment(payment: PaymentView) -> rx.Component:
         rx.flex(
             rx.vstack(
                 rx.text("Платёж ", payment.number, " от ", payment.created_text, weight="bold", size="4"),
-                rx.text(payment.status_text, size="3", class_name="history-status",
+                rx.text(payment.status_name, size="3", class_name="history-status",
                         color_scheme=rx.cond(payment.status == ps.SUCCEEDED, "green",
                                              rx.cond(payment.in_progress, "amber", "red"))),
+                rx.cond(payment.failure_text != "",
+                        rx.text(payment.failure_text, size="2", class_name="history-reason")),
                 rx.cond(payment.card_text != "", rx.text(payment.card_text, size="2", color_scheme="gray")),
                 rx.cond(payment.in_progress,
                         rx.link("Подробнее о платеже", href=paths.PAY_RESULT + "?payment=" + payment.public_id,
@@ -24,7 +27,14 @@ def _payment(payment: PaymentView) -> rx.Component:
                 spacing="1",
                 flex="1 1 260px",
             ),
-            rx.text(payment.amount_text, size="5", weight="bold"),
+            rx.vstack(
+                rx.text(payment.charged_text, size="5", weight="bold", class_name="history-charged"),
+                rx.cond(payment.commission_kopecks > 0,
+                        rx.text("в т. ч. комиссия ", payment.commission_text, size="2",
+                                class_name="history-commission")),
+                align="end",
+                spacing="0",
+            ),
             wrap="wrap",
             align="center",
             gap="12px",

@@ -29,6 +29,13 @@ def parse_amount_value(value: object) -> int:
     return kopecks
 
 
+def parse_commission_value(value: object) -> int:
+    """Like ``parse_amount_value``, but a commission may be ``"0.00"``."""
+    if value == "0.00":
+        return 0
+    return parse_amount_value(value)
+
+
 def format_amount_value(kopecks: int) -> str:
     """``123456`` → ``"1234.56"``."""
     rubles, rest = divmod(kopecks, 100)

@@ -4,6 +4,12 @@
 ``…/capture`` under ``/sandbox-gateway/api/v3``. HTTP Basic ``shop_id:secret``;
 every POST needs an ``Idempotence-Key``: a retry with the same key and body
 gets the stored answer, the same key with another body is refused.
+
+``GET payment_methods`` publishes each method's commission (the sandbox's settings). A
+payment states its commission (``"commission": {"value", "currency"}``, absent = none) and its
+``amount`` is what the payer is charged, the sum plus that commission. The sandbox recomputes
+the commission of the sum from its own rates and refuses a payment that disagrees: nobody is
+charged a commission other than the one the gateway declares.
 """
 
 from __future__ import annotations
@@ -25,14 +31,22 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from gkh_web.domain.commission import commission_kopecks, percent_value
 from gkh_web.sandbox_gateway import store, webhooks
-from gkh_web.sandbox_gateway.amounts import AmountError, parse_amount_value
+from gkh_web.sandbox_gateway.amounts import (
+    AmountError,
+    format_amount_value,
+    parse_amount_value,
+    parse_commission_value,
+)
 from gkh_web.sandbox_gateway.config import API_PREFIX, get_sandbox_settings
 from gkh_web.sandbox_gateway.objects import payment_object
 
 MAX_BODY_BYTES = 64 * 1024
 _KEY_RE = re.compile(r"[A-Za-z0-9\-_:]{1,64}")
 METHODS = {"bank_card": "bank_card", "wallet": "wallet", "yoo_money": "wallet"}
+PUBLISHED_METHODS = (("bank_card", "bank_card"), ("yoo_money", "wallet"))
+"""(type in ``payment_methods``, the sandbox's own method): the types the app asks for."""
 
 
 class ApiError(Exception):
@@ -133,15 +147,45 @@ def _requested_method(data: dict[str, Any]) -> str | None:
     return method
 
 
+def _stated_commission(data: dict[str, Any], amount_kopecks: int) -> int:
+    """The commission the payment states (none when absent); it must leave a positive sum."""
+    commission = data.get("commission")
+    if commission is None:
+        return 0
+    if not isinstance(commission, dict) or commission.get("currency") != "RUB":
+        raise ApiError(400, "invalid_request", "commission must be {value, currency: RUB}", "commission")
+    try:
+        kopecks = parse_commission_value(commission.get("value"))
+    except AmountError as error:
+        raise ApiError(400, "invalid_request", str(error), "commission.value") from None
+    if kopecks >= amount_kopecks:
+        raise ApiError(400, "invalid_request", "commission must be less than amount", "commission.value")
+    return kopecks
+
+
+def methods_charging(sum_kopecks: int, commission: int, requested: str | None) -> list[str]:
+    """The methods (``bank_card``, ``wallet``) whose declared rate gives exactly ``commission`` on the sum."""
+    settings = get_sandbox_settings()
+    candidates = [requested] if requested else [method for _, method in PUBLISHED_METHODS]
+    return [method for method in candidates
+            if commission_kopecks(sum_kopecks, settings.commission_rate(method)) == commission]
+
+
 def _payment_values(data: dict[str, Any]) -> dict[str, Any]:
     description = data.get("description") or ""
     if not isinstance(description, str) or len(description) > 128:
         raise ApiError(400, "invalid_request", "description must be a string of at most 128 characters",
                        "description")
+    amount = _amount_kopecks(data)
+    commission = _stated_commission(data, amount)
+    method = _requested_method(data)
+    if not methods_charging(amount - commission, commission, method):
+        raise ApiError(400, "invalid_request", "commission does not match the rate of the payment method",
+                       "commission.value")
     return {
-        "amount_kopecks": _amount_kopecks(data), "currency": "RUB", "description": description,
-        "metadata_json": _metadata_json(data), "return_url": _return_url(data),
-        "requested_method": _requested_method(data),
+        "amount_kopecks": amount, "commission_kopecks": commission, "currency": "RUB",
+        "description": description, "metadata_json": _metadata_json(data), "return_url": _return_url(data),
+        "requested_method": method,
     }
 
 
@@ -256,8 +300,22 @@ async def capture_payment(request: Request) -> JSONResponse:
     return await _idempotent(request, data, action)
 
 
+@_handles_errors
+async def payment_methods(request: Request) -> JSONResponse:
+    """Each method's commission as this gateway charges it: a percentage string and a minimum amount."""
+    settings = get_sandbox_settings()
+    items = []
+    for kind, method in PUBLISHED_METHODS:
+        rate = settings.commission_rate(method)
+        items.append({"type": kind, "commission": {
+            "percent": percent_value(rate.basis_points),
+            "min": {"value": format_amount_value(rate.min_kopecks), "currency": "RUB"}}})
+    return JSONResponse({"type": "list", "items": items})
+
+
 def api_routes() -> list[Route]:
     return [
+        Route(f"{API_PREFIX}/payment_methods", payment_methods, methods=["GET"]),
         Route(f"{API_PREFIX}/payments", create_payment, methods=["POST"]),
         Route(f"{API_PREFIX}/payments/{{payment_id}}", get_payment, methods=["GET"]),
         Route(f"{API_PREFIX}/payments/{{payment_id}}/cancel", cancel_payment, methods=["POST"]),

@@ -10,11 +10,16 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from gkh_web.domain.commission import CommissionRate, parse_rate_setting
 from gkh_web.settings import PROJECT_ROOT
 
 BASE_PATH = "/sandbox-gateway"
 API_PREFIX = f"{BASE_PATH}/api/v3"
 PAGE_PREFIX = f"{BASE_PATH}/pay"
+DEFAULT_CARD_COMMISSION = "1% min 1000"
+"""A demo card commission: 1 %, at least 10 ₽ (a bank's usual shape)."""
+DEFAULT_WALLET_COMMISSION = "0"
+"""The wallet is the one commission-free way, as the law asks of ЖКУ payments."""
 
 
 def _default_database_url() -> str:
@@ -35,9 +40,15 @@ class SandboxSettings:
     page_ttl_seconds: int  # GKH_SANDBOX_PAGE_TTL_SECONDS: life of a payment page (30 min)
     webhook_attempts: int  # GKH_SANDBOX_WEBHOOK_ATTEMPTS
     webhook_backoff_seconds: float  # ok-float: seconds; GKH_SANDBOX_WEBHOOK_BACKOFF_SECONDS between attempts
+    card_commission: CommissionRate  # GKH_SANDBOX_COMMISSION_CARD, e.g. «1% min 1000» (minimum in kopecks)
+    wallet_commission: CommissionRate  # GKH_SANDBOX_COMMISSION_WALLET
     wallet_code: str = "0000"
     three_ds_code: str = "123456"
     new_wallet_balance_kopecks: int = 100_000 * 100
+
+    def commission_rate(self, method: str) -> CommissionRate:
+        """The declared rate of ``bank_card`` or ``wallet`` (the sandbox's own method names)."""
+        return self.card_commission if method == "bank_card" else self.wallet_commission
 
 
 @lru_cache(maxsize=1)
@@ -55,4 +66,6 @@ def get_sandbox_settings() -> SandboxSettings:
         page_ttl_seconds=int(env("GKH_SANDBOX_PAGE_TTL_SECONDS", str(30 * 60))),
         webhook_attempts=int(env("GKH_SANDBOX_WEBHOOK_ATTEMPTS", "3")),
         webhook_backoff_seconds=float(env("GKH_SANDBOX_WEBHOOK_BACKOFF_SECONDS", "2")),  # ok-float: seconds
+        card_commission=parse_rate_setting(env("GKH_SANDBOX_COMMISSION_CARD") or DEFAULT_CARD_COMMISSION),
+        wallet_commission=parse_rate_setting(env("GKH_SANDBOX_COMMISSION_WALLET") or DEFAULT_WALLET_COMMISSION),
     )

@@ -19,7 +19,8 @@ metadata = sa.MetaData()
 payments = sa.Table(
     "sandbox_payment", metadata,
     sa.Column("id", sa.String(40), primary_key=True),
-    sa.Column("amount_kopecks", sa.BigInteger, nullable=False),
+    sa.Column("amount_kopecks", sa.BigInteger, nullable=False),  # what is charged: the sum plus the commission
+    sa.Column("commission_kopecks", sa.BigInteger, nullable=False, default=0, server_default="0"),
     sa.Column("currency", sa.String(3), nullable=False, default="RUB"),
     sa.Column("description", sa.String(128), nullable=False, default=""),
     sa.Column("metadata_json", sa.Text, nullable=False, default="{}"),
@@ -85,7 +86,22 @@ def _new_engine(url: str) -> sa.Engine:
         if engine.dialect.name == "postgresql":  # several workers start at once: one creates, the others wait
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('gkh-sandbox-schema'))")
         metadata.create_all(connection)
+        _add_missing_columns(connection)
     return engine
+
+
+ADDED_COLUMNS = {"sandbox_payment": ("commission_kopecks BIGINT NOT NULL DEFAULT 0",)}
+"""Columns added after a sandbox database may already exist: ``create_all`` makes no new columns in old
+tables, and the sandbox has no migrations, so a demo's ``data/sandbox.db`` gets them here."""
+
+
+def _add_missing_columns(connection: sa.Connection) -> None:
+    inspector = sa.inspect(connection)
+    for table, columns in ADDED_COLUMNS.items():
+        present = {column["name"] for column in inspector.get_columns(table)}
+        for column in columns:
+            if column.split()[0] not in present:
+                connection.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column}")
 
 
 def get_engine() -> sa.Engine:

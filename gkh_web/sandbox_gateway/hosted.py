@@ -26,6 +26,7 @@ from gkh_web.domain.cards import AMEX, CardError, card_brand, validate_card_numb
 from gkh_web.domain.contacts import ContactError, normalize_phone
 from gkh_web.sandbox_gateway import pages, store, webhooks
 from gkh_web.sandbox_gateway.amounts import format_rubles_ru
+from gkh_web.sandbox_gateway.api import methods_charging
 from gkh_web.sandbox_gateway.cards import SCENARIOS, Scenario, scenario_for_card
 from gkh_web.sandbox_gateway.config import PAGE_PREFIX, get_sandbox_settings
 
@@ -118,11 +119,18 @@ async def show_page(request: Request, token: str) -> Response:
     if row.page_state == "challenge":
         return HTMLResponse(pages.challenge_page(row, token))
     method = row.requested_method or request.query_params.get("method")
-    if method == "bank_card":
+    allowed = _allowed_methods(row)
+    if method == "bank_card" and method in allowed:
         return HTMLResponse(pages.card_page(row, token))
-    if method == "wallet":
+    if method == "wallet" and method in allowed:
         return HTMLResponse(pages.wallet_page(row, token))
-    return HTMLResponse(pages.choose_page(row, token))
+    return HTMLResponse(pages.choose_page(row, token, allowed))
+
+
+def _allowed_methods(row) -> list[str]:
+    """The methods that charge exactly the commission the payment states (the requested one, if any)."""
+    return methods_charging(row.amount_kopecks - row.commission_kopecks, row.commission_kopecks,
+                            row.requested_method)
 
 
 def _expiry_error(text: str, today: date) -> str | None:
@@ -159,8 +167,9 @@ def _card_error(form: dict[str, str]) -> tuple[str | None, str, Scenario | None]
 async def pay_by_card(request: Request, token: str) -> Response:
     """Check the card, then either ask for the 3-D Secure code or settle the payment."""
     row = await _open_payment(token)
-    if row.requested_method == "wallet":
-        return HTMLResponse(pages.wallet_page(row, token, error=MSG_WRONG_METHOD), status_code=422)
+    if "bank_card" not in _allowed_methods(row):  # another method, or a card would charge another commission
+        return HTMLResponse(pages.choose_page(row, token, _allowed_methods(row), MSG_WRONG_METHOD),
+                            status_code=422)
     try:
         error, digits, scenario = _card_error(await _form(request))
     except FormTooLarge:
@@ -242,8 +251,9 @@ async def _wallet_form_error(row, token: str, form: dict[str, str]) -> tuple[str
 async def pay_by_wallet(request: Request, token: str) -> Response:
     """Debit the wallet if the balance covers the sum, otherwise decline (insufficient_funds)."""
     row = await _open_payment(token)
-    if row.requested_method == "bank_card":
-        return HTMLResponse(pages.card_page(row, token, error=MSG_WRONG_METHOD), status_code=422)
+    if "wallet" not in _allowed_methods(row):  # another method, or the wallet would charge another commission
+        return HTMLResponse(pages.choose_page(row, token, _allowed_methods(row), MSG_WRONG_METHOD),
+                            status_code=422)
     try:
         form = await _form(request)
     except FormTooLarge:

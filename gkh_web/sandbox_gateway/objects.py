@@ -42,6 +42,7 @@ def payment_object(row: sa.Row, page_token: str | None = None) -> dict[str, Any]
         "status": row.status,
         "paid": row.status in ("succeeded", "waiting_for_capture"),
         "amount": {"value": format_amount_value(_reported_kopecks(row)), "currency": row.currency},
+        "commission": {"value": format_amount_value(row.commission_kopecks), "currency": row.currency},
         "description": row.description,
         "metadata": json.loads(row.metadata_json),
         "created_at": iso(row.created_at),

@@ -34,6 +34,8 @@ background:#0d4cd3;color:#fff;text-align:center;text-decoration:none;cursor:poin
 .error{background:#fdecea;color:#b3261e;padding:12px 16px;border-radius:8px;font-size:20px;margin:12px 0}
 .info{background:#e8f1fd;padding:12px 16px;border-radius:8px;font-size:20px;margin:12px 0}
 .hint{font-size:16px;color:#667;margin-top:4px}
+.lines{font-size:20px;margin:8px 0 0}.lines div{display:flex;justify-content:space-between;gap:16px}
+.lines dt,.lines dd{margin:0}
 [hidden]{display:none!important}button,.btn{min-width:44px;min-height:44px}
 .idle{position:fixed;inset:0;background:#1d2b3acc;display:flex;align-items:center;justify-content:center;z-index:10}
 .idle>div{background:#fff;border-radius:12px;padding:28px 36px;max-width:520px;margin:16px}
@@ -102,8 +104,15 @@ def layout(title: str, body: str) -> str:
 
 
 def _header(row) -> str:
+    """The sum, the commission and what is charged, before the payer types anything."""
     desc = f'<div class="desc">{escape(row.description)}</div>' if row.description else ""
-    return f"<h1>Оплата</h1>{desc}<div class=\"sum\">{format_rubles_ru(row.amount_kopecks)}</div>"
+    commission, owed = row.commission_kopecks, format_rubles_ru(row.amount_kopecks - row.commission_kopecks)
+    commission_text = format_rubles_ru(commission) if commission else "0,00\u00a0\u20bd (без комиссии)"
+    return (f"<h1>Оплата</h1>{desc}<dl class=\"lines\">"
+            f"<div><dt>Сумма платежа</dt><dd id=\"sum-amount\">{owed}</dd></div>"
+            f"<div><dt>Комиссия</dt><dd id=\"sum-commission\">{commission_text}</dd></div></dl>"
+            f"<div class=\"sum\">Итого к списанию: <span id=\"sum-total\">{format_rubles_ru(row.amount_kopecks)}"
+            "</span></div>")
 
 
 def _error(message: str | None) -> str:
@@ -119,12 +128,15 @@ def _cancel_form(token: str) -> str:
             f'<button class="secondary" type="submit">Отменить оплату</button></form>')
 
 
-def choose_page(row, token: str) -> str:
-    """No method was fixed at creation: the payer picks one."""
+METHOD_TITLES = {"bank_card": "Банковская карта", "wallet": "Кошелёк «Виртуальный мир»"}
+
+
+def choose_page(row, token: str, methods: list[str], error: str | None = None) -> str:
+    """No method was fixed at creation: the payer picks one of ``methods``, those charging the stated commission."""
     base = f"{PAGE_PREFIX}/{escape(token)}"
-    return layout("Выбор способа оплаты", _header(row) + "<p style=\"font-size:20px\">Выберите способ оплаты</p>"
-                  f'<a class="btn" href="{base}?method=bank_card">Банковская карта</a>'
-                  f'<a class="btn" href="{base}?method=wallet">Кошелёк «Виртуальный мир»</a>' + _cancel_form(token))
+    links = "".join(f'<a class="btn" href="{base}?method={method}">{METHOD_TITLES[method]}</a>' for method in methods)
+    return layout("Выбор способа оплаты", _header(row) + _error(error)
+                  + "<p style=\"font-size:20px\">Выберите способ оплаты</p>" + links + _cancel_form(token))
 
 
 def card_page(row, token: str, error: str | None = None) -> str:

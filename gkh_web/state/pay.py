@@ -15,6 +15,13 @@ reads a state when that state changes:
 
 Nothing here is the record: «Далее» re-reads every document from the database and
 re-checks ownership, status and amounts (``payment_page.confirm_selection``).
+
+The commission: «Выбор способа оплаты» asks the gateway for each method's rate
+(``services.payments.commission``) and shows the commission and «Итого с комиссией» of the
+confirmed sum. «Перейти к оплате» asks again and creates the payment from the database's sum
+and the gateway's rate; if that is not what the screen showed, nothing is created and the
+new figures are shown. When the gateway cannot tell its rates, no figure is named and no
+payment starts.
 """
 
 from __future__ import annotations
@@ -37,6 +44,8 @@ from gkh_web.services import payments
 from gkh_web.services.accounts import AccessDenied, AccountLookupError
 from gkh_web.services.identity import residents
 from gkh_web.services.payments import page as payment_page
+from gkh_web.services.payments.commission import MethodCharge, method_charge, method_rates
+from gkh_web.services.payments.creation import ChargeChanged
 from gkh_web.services.payments.gateway_factory import current_gateway
 from gkh_web.services.payments.page import (
     ConfirmedItem,
@@ -55,6 +64,10 @@ STEP_SELECT = "select"
 STEP_CONFIRM = "confirm"
 STEP_METHOD = "method"
 METHODS = ("card", "wallet")
+MSG_COMMISSION_UNKNOWN = (
+    "Платёжная система не сообщила размер комиссии, поэтому оплатить сейчас нельзя. "
+    "Нажмите «Узнать комиссию ещё раз» или попробуйте позже"
+)
 
 
 class PayFiguresState(rx.State):
@@ -224,9 +237,18 @@ class PayPageState(ResidentPage, rx.State):
     shown_services: rx.Field[dict[str, bool]] = rx.field(default_factory=dict)
     confirmed_items: rx.Field[list[ConfirmedItem]] = rx.field(default_factory=list)
     confirmed_total_text: rx.Field[str] = rx.field("")
-    receipt_email: rx.Field[str] = rx.field("")
     confirm_error: rx.Field[str] = rx.field("")
     pay_error: rx.Field[str] = rx.field("")
+    commission_known: rx.Field[bool] = rx.field(False)
+    """The gateway told its rates: the method cards show figures and may be pressed."""
+    card_commission_text: rx.Field[str] = rx.field("")
+    card_charged_text: rx.Field[str] = rx.field("")
+    wallet_commission_text: rx.Field[str] = rx.field("")
+    wallet_charged_text: rx.Field[str] = rx.field("")
+    _receipt_email: str = ""
+    _confirmed_total_kopecks: int = 0
+    _shown_charges: dict[str, int] = {}
+    """Method → sum + commission as the method cards show it: what «Перейти к оплате» may charge."""
     _loaded_for: tuple[int, int] = (0, 0)
     """(resident, another person's account or 0) the rows were read for."""
     _public_account_id: int = 0
@@ -274,7 +296,7 @@ class PayPageState(ResidentPage, rx.State):
         (await self.get_state(PayDocumentsState)).close_all()
         self.services, self.shown_services = {}, {}
         self.step, self.confirm_error, self.pay_error, self._payment_id = STEP_SELECT, "", "", 0
-        self.receipt_email = profile.email
+        self._receipt_email = profile.email
         await (await self.get_state(PaySelectionState)).start(page)
         self.rows_version += 1
         self.loaded = True
@@ -315,6 +337,7 @@ class PayPageState(ResidentPage, rx.State):
             self.confirm_error = "; ".join(message for _, message in error.problems)
             return
         self.confirmed_items, self.confirmed_total_text = confirmed.items, confirmed.total_text
+        self._confirmed_total_kopecks = confirmed.total_kopecks
         self.confirm_error, self.step = "", STEP_CONFIRM
         return rx.call_script("window.scrollTo(0, 0)")
 
@@ -325,12 +348,36 @@ class PayPageState(ResidentPage, rx.State):
         self._payment_id = 0
 
     @event
-    def choose_method(self):
-        """«Оплатить» on the confirmation: the page «Выбор способа оплаты»."""
+    async def choose_method(self):
+        """«Оплатить» on the confirmation: the page «Выбор способа оплаты» with each method's commission."""
         if self.step == STEP_CONFIRM:
             self.step, self.pay_error = STEP_METHOD, ""
+            await self.load_charges()
             return rx.call_script("window.scrollTo(0, 0)")
 
+    @event
+    async def load_charges(self):
+        """Ask the gateway for its rates and show what each method charges on the confirmed sum."""
+        if self.step != STEP_METHOD:
+            return
+        rates = await method_rates(current_gateway())
+        if rates is None:
+            self._show_charges([])
+            self.pay_error = MSG_COMMISSION_UNKNOWN
+            return
+        if self.pay_error == MSG_COMMISSION_UNKNOWN:
+            self.pay_error = ""
+        total = self._confirmed_total_kopecks
+        self._show_charges([method_charge(method, total, rates[method]) for method in METHODS] if total > 0 else [])
+
+    def _show_charges(self, charges: list[MethodCharge]) -> None:
+        """The method cards' figures; none at all (and no payment) when the rates are unknown."""
+        found = {charge.method: charge for charge in charges}
+        card, wallet = found.get("card"), found.get("wallet")
+        self.commission_known = card is not None and wallet is not None
+        self.card_commission_text, self.card_charged_text = _texts(card)
+        self.wallet_commission_text, self.wallet_charged_text = _texts(wallet)
+        self._shown_charges = {charge.method: charge.charged_kopecks for charge in charges}
     @event
     def back_to_confirmation(self):
         self.step = STEP_CONFIRM
@@ -353,16 +400,27 @@ class PayPageState(ResidentPage, rx.State):
             if limited:  # nobody holds documents «в обработке» by starting payment after payment
                 self.pay_error = limited
                 return
+            rates, shown = await method_rates(current_gateway()), self._shown_charges.get(method)
+            if rates is None or shown is None:  # no declared rate, or no figure on screen: nothing is charged
+                self._show_charges([])
+                self.pay_error = MSG_COMMISSION_UNKNOWN
+                return
             typed = (await self.get_state(PaySelectionState)).typed_amounts()
-            public_id, email = self._public_account_id or None, self.receipt_email or None
+            public_id, email = self._public_account_id or None, self._receipt_email or None
             try:
                 record = await in_transaction(lambda session: payments.create_payment(
                     session, resident_id=resident_id, choices=typed, public_account_id=public_id,
-                    receipt_email=email, gateway_name=get_settings().gateway_name, method=method))
+                    receipt_email=email, gateway_name=get_settings().gateway_name, method=method,
+                    commission_rate=rates[method], shown_charge_kopecks=shown))
+            except ChargeChanged as changed:
+                self._confirmed_total_kopecks = changed.amount_kopecks
+                self._show_charges([method_charge(name, changed.amount_kopecks, rates[name]) for name in METHODS])
+                self.pay_error = str(changed)
+                return
             except (payments.DocumentBeingPaid, SelectionError, AccessDenied) as error:
                 self.pay_error = _payment_refusal(error)
                 return
-            self._payment_id, self._payment_public_id = record.id, record.public_id
+            self._payment_id, self._payment_public_id, self.pay_error = record.id, record.public_id, ""
         result_path = f"{paths.PAY_RESULT}?payment={self._payment_public_id}"
         return_url = get_settings().public_address(result_path)  # never the address the browser claims
         started = await payments.start_payment(self._payment_id, current_gateway(), return_url)
@@ -372,6 +430,13 @@ class PayPageState(ResidentPage, rx.State):
             self.pay_error = started.message
             return
         return rx.redirect(result_path)
+
+
+def _texts(charge: MethodCharge | None) -> tuple[str, str]:
+    """(commission, sum + commission) of a method's card; empty when nothing may be claimed."""
+    if charge is None:
+        return "", ""
+    return charge.commission_text, charge.charged_text
 
 
 def _payment_refusal(error: Exception) -> str:

@@ -32,6 +32,12 @@ class PaymentResultState(ResidentPage, rx.State):
     method_text: rx.Field[str] = rx.field("")
     items: rx.Field[list[PaymentItemView]] = rx.field(default_factory=list)
     continue_url: rx.Field[str] = rx.field("")
+    commission_text: rx.Field[str] = rx.field("")
+    charged_text: rx.Field[str] = rx.field("")
+    status_name: rx.Field[str] = rx.field("")
+    failure_text: rx.Field[str] = rx.field("")
+    pending_text: rx.Field[str] = rx.field("")
+    nothing_charged: rx.Field[bool] = rx.field(False)
     _public_id: str = ""
     _polling: bool = False
 
@@ -56,6 +62,9 @@ class PaymentResultState(ResidentPage, rx.State):
         self.status, self.status_text, self.in_progress = view.status, view.status_text, view.in_progress
         self.card_text, self.method_text, self.items = view.card_text, view.method_text, view.items
         self.continue_url = view.continue_url
+        self.commission_text, self.charged_text = view.commission_text, view.charged_text
+        self.status_name, self.failure_text, self.pending_text = view.status_name, view.failure_text, view.pending_text
+        self.nothing_charged = view.nothing_charged
 
     @event
     def continue_payment(self):

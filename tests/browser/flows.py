@@ -93,3 +93,11 @@ def serious_accessibility_violations(page: Page) -> list[str]:
         for violation in result["violations"]
         if violation["impact"] in ("serious", "critical")
     ]
+
+
+def accessibility_violation_ids(page: Page) -> set[str]:
+    """axe-core's violated rules at any impact (``page-has-heading-one`` is a moderate one)."""
+    page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+    page.evaluate(AXE_JS.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return {violation["id"] for violation in result["violations"]}

@@ -42,7 +42,8 @@ GATEWAY_TIMEOUT_S = 3
 RECONCILE_EVERY_S = 2
 SETTLE_S = 40
 """Longest wait for the reconciler to finish a payment (a few rounds, a Redis lock expiry)."""
-PROCESSING = "не оплачивайте повторно"
+PROCESSING = re.compile("^(Платёж обрабатывается|Ожидает оплаты)$")
+"""An unfinished payment's one name, on the result page and in «Мои платежи» (submitted, then awaiting)."""
 
 
 @pytest.fixture(scope="module")

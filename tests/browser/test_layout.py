@@ -36,6 +36,7 @@ MAIN_ACTIONS = {
     "pay-services": "#pay-next",
     "pay-confirmation": "#confirm-pay",
     "pay-method": "#pay-card",
+    "pay-declined": "#payment-retry",
     "pay-pending": "#payment-continue",
     "pay-result": "#payment-to-cabinet",
 }

@@ -78,13 +78,18 @@ def resident_tour(page: Page, url: str, database_url: str, newcomer: str, index:
     page.locator("#pay-next").click()
     page.get_by_role("button", name="Оплатить").click()
     expect(page.get_by_role("heading", name="Выбор способа оплаты")).to_be_visible()
+    expect(page.locator("#card-charged")).to_be_visible()
     visit(page, "pay-method")
     page.locator("#pay-card").click()
-    page.locator("#card_number").fill("2202 4743 0132 2987")
-    page.locator("#expiry").fill("12/30")
-    page.locator("#cvc").fill("123")
+    _card(page, "4000 0000 0000 9995")  # the sandbox declines it: insufficient funds
     visit(page, "gateway-card")
-    # The resident leaves the gateway's page unpaid and comes back: «обрабатывается», «Продолжить оплату».
+    page.get_by_role("button", name="Оплатить").click()
+    expect(page.locator("#payment-not-charged")).to_be_visible(timeout=15_000)
+    visit(page, "pay-declined")
+    _method_page_of(page, url, index)
+    page.locator("#pay-card").click()
+    _card(page, "2202 4743 0132 2987")
+    # The resident leaves the gateway's page unpaid and comes back: «Ожидает оплаты», «Продолжить оплату».
     page.goto(url + "/pay/result?payment=" + newest_payment(database_url))
     expect(page.locator("#payment-continue")).to_be_visible(timeout=15_000)
     visit(page, "pay-pending")
@@ -93,13 +98,28 @@ def resident_tour(page: Page, url: str, database_url: str, newcomer: str, index:
     visit(page, "payments-pending")
     page.locator(".history-open").first.click()
     page.locator("#payment-continue").click()
-    page.locator("#card_number").fill("2202 4743 0132 2987")
-    page.locator("#expiry").fill("12/30")
-    page.locator("#cvc").fill("123")
+    _card(page, "2202 4743 0132 2987")
     page.get_by_role("button", name="Оплатить").click()
     expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
     visit(page, "pay-result")
     page.get_by_role("button", name="Выйти").click()
+
+
+def _card(page: Page, number: str) -> None:
+    page.locator("#card_number").fill(number)
+    page.locator("#expiry").fill("12/30")
+    page.locator("#cvc").fill("123")
+
+
+def _method_page_of(page: Page, url: str, index: int) -> None:
+    """«Оплатить по другому лицевому счёту» for the demo's unlinked account ``index``, up to the method picker."""
+    page.goto(url + "/pay/other")
+    page.locator("#other-identifier").fill(DEMO_UNLINKED_ACCOUNTS[index].izhku)
+    page.get_by_role("button", name="Найти").click()
+    page.get_by_role("link", name="Перейти к оплате").click()
+    page.locator("#pay-next").click()
+    page.get_by_role("button", name="Оплатить").click()
+    expect(page.locator("#card-charged")).to_be_visible()
 
 
 def registration(page: Page, url: str, visit: Visit) -> None:

@@ -325,7 +325,7 @@ async def test_lost_answer_after_the_gateway_committed_is_recovered_by_replay(se
     fake.fail_next("create", fault)
     result = await pay.start_payment(record.id, http_gateway(fake), RETURN_URL, session_factory=factory, now=T0)
     assert result.status == ps.SUBMITTED and result.confirmation_url is None
-    assert "не оплачивайте повторно" in result.message
+    assert result.message == "Платёж обрабатывается"
     assert len(fake.payments) == 1  # the gateway did create it
 
     fake.pay(fake.only_payment()["id"])
@@ -547,7 +547,7 @@ async def test_payments_of_resident(session, factory):
     record, gid = await _awaiting(session, factory, fake)
     [view] = pay.payments_of_resident(session, ivanov)
     assert view.number == record.number and view.in_progress
-    assert view.status_text == "Ожидает оплаты на странице банка — не оплачивайте повторно"
+    assert view.status_text == view.status_name == "Ожидает оплаты"
     assert view.created_text == "25 ноября 2026 г., 15:00" and view.amount_text.endswith("₽")
     assert len(view.items) == 1 and view.items[0].period_text
     fake.pay(gid, last4="4242")

@@ -30,6 +30,7 @@ from gkh_web.sandbox_gateway.app import build_sandbox_app
 from gkh_web.sandbox_gateway.config import get_sandbox_settings
 from gkh_web.services import payments as pay
 from gkh_web.services.data.demo_data import DEMO_LOGINS
+from gkh_web.services.payments.commission import forget_rates, method_rates
 from gkh_web.services.payments.gateway_client import HttpGateway
 from gkh_web.services.payments.page import payment_page_for_resident
 
@@ -54,8 +55,11 @@ async def sandbox(tmp_path, monkeypatch):
     monkeypatch.setenv("GKH_SANDBOX_WEBHOOK_BACKOFF_SECONDS", "0")
     for name in ("GKH_GATEWAY_SHOP_ID", "GKH_GATEWAY_SECRET", "GKH_GATEWAY_WEBHOOK_SECRET"):
         monkeypatch.delenv(name, raising=False)
+    for name in ("GKH_SANDBOX_COMMISSION_CARD", "GKH_SANDBOX_COMMISSION_WALLET"):
+        monkeypatch.delenv(name, raising=False)  # the demo's rates: a card 1 % at least 10 ₽, a free wallet
     get_sandbox_settings.cache_clear()
     sandbox_db.dispose_engines()
+    forget_rates()
     receiver = Receiver()
     app = build_sandbox_app(webhook_transport=httpx.MockTransport(receiver.handler))
     transport = httpx.ASGITransport(app=app)
@@ -65,6 +69,13 @@ async def sandbox(tmp_path, monkeypatch):
     webhooks.use_transport(None)
     sandbox_db.dispose_engines()
     get_sandbox_settings.cache_clear()
+
+
+def started_id(session: Session, payment_id: int) -> str:
+    session.expire_all()
+    gateway_id = session.get(Payment, payment_id).gateway_payment_id
+    assert gateway_id
+    return gateway_id
 
 
 def ivanov(session: Session) -> int:
@@ -95,9 +106,12 @@ async def test_card_payment_through_the_sandbox(demo_db, sandbox, card, expected
         resident_id = ivanov(session)
         page = payment_page_for_resident(session, resident_id)
         document = next(d for a in page.accounts for d in a.documents if d.selectable)
+        rates = await method_rates(gateway)
+        assert rates is not None
         record = pay.create_payment(session, resident_id=resident_id, choices=[(document.document_id,
                                     document.amount_text)], receipt_email=None, gateway_name="sandbox",
-                                    method="card")
+                                    method="card", commission_rate=rates["card"])
+        assert record.commission_kopecks == max(1000, (document.due_kopecks + 50) // 100)
 
         started = await pay.start_payment(record.id, gateway, RETURN_URL,
                                           session_factory=lambda: session_scope(demo_db))
@@ -112,6 +126,9 @@ async def test_card_payment_through_the_sandbox(demo_db, sandbox, card, expected
         assert (view.status, view.status_text) == (expected, text)
         if expected == ps.SUCCEEDED:
             assert view.card_text.endswith(card[-4:])
+        # what the sandbox charged is the documents' sum plus the commission it declared
+        charged = (await gateway.get(started_id(session, record.id))).amount_kopecks
+        assert charged == record.amount_kopecks + record.commission_kopecks
         # the reconciler agrees with the webhooks and changes nothing
         later = utc_now() + timedelta(minutes=5)
         report = await pay.reconcile(lambda: session_scope(demo_db), gateway, now=later, stale_after_seconds=60)
@@ -129,7 +146,8 @@ async def test_no_webhook_card_is_finished_by_the_reconciler(demo_db, sandbox):
         page = payment_page_for_resident(session, resident_id)
         document = next(d for a in page.accounts for d in a.documents if d.selectable)
         record = pay.create_payment(session, resident_id=resident_id, choices=[(document.document_id,
-                                    document.amount_text)], receipt_email=None, gateway_name="sandbox")
+                                    document.amount_text)], receipt_email=None, gateway_name="sandbox",
+                                    method="card", commission_rate=(await method_rates(gateway) or {})["card"])
         started = await pay.start_payment(record.id, gateway, RETURN_URL, session_factory=factory)
         await browser.post(started.confirmation_url + "/card",
                            data={"card_number": "4000009900000020", "expiry": "12/30", "cvc": "123", "holder": ""})

@@ -41,6 +41,10 @@ def sandbox_env(tmp_path, monkeypatch):
     monkeypatch.setenv("GKH_SANDBOX_WEBHOOK_BACKOFF_SECONDS", "0")
     for name in ("GKH_GATEWAY_SHOP_ID", "GKH_GATEWAY_SECRET", "GKH_GATEWAY_WEBHOOK_SECRET"):
         monkeypatch.delenv(name, raising=False)
+    # The cards, pages and webhooks are tested on payments without a commission; the commission has
+    # its own tests (test_commission.py), which set the rates they check.
+    monkeypatch.setenv("GKH_SANDBOX_COMMISSION_CARD", "0")
+    monkeypatch.setenv("GKH_SANDBOX_COMMISSION_WALLET", "0")
     get_sandbox_settings.cache_clear()
     db.dispose_engines()
     yield tmp_path

@@ -41,7 +41,7 @@ async def _start_paying(other: PayOtherState, izhku: str) -> str:
     pay = await other.get_state(PayPageState)
     assert await pay.open_page() is None and pay.public_mode
     await pay.proceed()
-    pay.choose_method()
+    await pay.choose_method()
     await pay.pay_with("card")
     return pay.pay_error
 

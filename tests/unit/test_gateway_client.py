@@ -27,8 +27,9 @@ def gateway_answering(handler, **kwargs) -> HttpGateway:
     return HttpGateway(BASE_URL, SHOP_ID, SECRET, transport=httpx.MockTransport(handler), **kwargs)
 
 
-async def create(gateway, key="k1", amount=123456):
-    return await gateway.create(key, amount, "Оплата ЖКУ", "http://app.test/pay/return", "card", META)
+async def create(gateway, key="k1", amount=122221, commission=1235):
+    return await gateway.create(key, amount, "Оплата ЖКУ", "http://app.test/pay/return", "card", META,
+                                commission_kopecks=commission)
 
 
 @pytest.mark.parametrize(("kopecks", "value"), [(1, "0.01"), (100, "1.00"), (123456, "1234.56"),
@@ -60,11 +61,13 @@ async def test_create_sends_basic_auth_key_and_yookassa_body():
     assert request.headers["Authorization"].startswith("Basic ")
     body = json.loads(request.content)
     assert body == {
-        "amount": {"value": "1234.56", "currency": "RUB"}, "capture": True,
+        "amount": {"value": "1234.56", "currency": "RUB"}, "commission": {"value": "12.35", "currency": "RUB"},
+        "capture": True,
         "confirmation": {"type": "redirect", "return_url": "http://app.test/pay/return"},
         "description": "Оплата ЖКУ", "metadata": META, "payment_method_data": {"type": "bank_card"},
     }
     assert payment.status == "pending" and payment.amount_kopecks == 123456
+    assert payment.commission_kopecks == 1235
     assert payment.confirmation_url.endswith(payment.id)
     assert payment.metadata == META
 
@@ -72,9 +75,10 @@ async def test_create_sends_basic_auth_key_and_yookassa_body():
 async def test_wallet_and_any_method():
     fake = FakeGateway()
     gateway = http_gateway(fake)
-    await gateway.create("k1", 100, "x", "http://r", "wallet", META)
-    await gateway.create("k2", 100, "x", "http://r", None, META)
+    await gateway.create("k1", 100, "x", "http://r", "wallet", META, commission_kopecks=0)
+    await gateway.create("k2", 100, "x", "http://r", None, META, commission_kopecks=0)
     assert json.loads(fake.requests[0].content)["payment_method_data"] == {"type": "yoo_money"}
+    assert json.loads(fake.requests[0].content)["commission"] == {"value": "0.00", "currency": "RUB"}
     assert "payment_method_data" not in json.loads(fake.requests[1].content)
 
 
@@ -82,11 +86,11 @@ async def test_replay_with_the_same_key_returns_the_same_payment():
     fake = FakeGateway()
     gateway = http_gateway(fake)
     first = await create(gateway)
-    again = await gateway.find_by_idempotency_key("k1", 123456, "Оплата ЖКУ", "http://app.test/pay/return",
-                                                  "card", META)
+    again = await gateway.find_by_idempotency_key("k1", 122221, "Оплата ЖКУ", "http://app.test/pay/return",
+                                                  "card", META, commission_kopecks=1235)
     assert again.id == first.id and len(fake.payments) == 1
     with pytest.raises(GatewayRejected) as error:
-        await create(gateway, amount=123457)
+        await create(gateway, amount=122222)
     assert error.value.status_code == 400 and "duplicated" in error.value.description
 
 
@@ -197,3 +201,96 @@ def test_no_float_in_payment_code():
     for path in paths:
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"\bfloat\(|\bDecimal\(", text), path
+
+
+# --- The methods' commissions -------------------------------------------------------------------
+
+
+async def test_payment_methods_are_read_into_rates():
+    from gkh_web.domain.commission import CommissionRate
+
+    fake = FakeGateway()
+    rates = await http_gateway(fake).payment_methods()
+    assert rates == {"card": CommissionRate(100, 1000), "wallet": CommissionRate(0, 0)}
+    request = fake.requests[0]
+    assert (request.method, request.url.path) == ("GET", "/sandbox-gateway/api/v3/payment_methods")
+    assert request.headers["Authorization"].startswith("Basic ")
+
+
+@pytest.mark.parametrize("items", [
+    [],  # no method at all
+    [{"type": "bank_card", "commission": {"percent": "1.00"}}],  # no wallet
+    [{"type": "bank_card", "commission": {"percent": 1.0}}, {"type": "yoo_money", "commission": {"percent": "0"}}],
+    [{"type": "bank_card", "commission": {"percent": "1.005"}}, {"type": "yoo_money", "commission": {"percent": "0"}}],
+    [{"type": "bank_card", "commission": {"percent": "-1"}}, {"type": "yoo_money", "commission": {"percent": "0"}}],
+    [{"type": "bank_card", "commission": {"percent": "101"}}, {"type": "yoo_money", "commission": {"percent": "0"}}],
+    [{"type": "bank_card", "commission": {"percent": "1", "min": {"value": "10", "currency": "RUB"}}},
+     {"type": "yoo_money", "commission": {"percent": "0"}}],
+    [{"type": "bank_card"}, {"type": "yoo_money", "commission": {"percent": "0"}}],
+    "not a list",
+])
+async def test_unusable_payment_methods_are_unavailable(items):
+    gateway = gateway_answering(lambda request: httpx.Response(200, json={"type": "list", "items": items}))
+    with pytest.raises(GatewayUnavailable):
+        await gateway.payment_methods()
+
+
+async def test_payment_methods_refused_or_down():
+    with pytest.raises(GatewayRejected):
+        await gateway_answering(lambda request: httpx.Response(401, json={"code": "x"})).payment_methods()
+    with pytest.raises(GatewayUnavailable):
+        await http_gateway(FakeGateway(rates=None)).payment_methods()
+
+
+async def test_method_rates_are_cached_and_a_failure_is_not():
+    from gkh_web.services.payments import commission
+
+    commission.forget_rates()
+    fake = FakeGateway(rates=None)
+    gateway = http_gateway(fake)
+    assert await commission.method_rates(gateway) is None  # unknown: the page names no figure
+    fake.rates = dict(FakeGateway().rates)
+    first = await commission.method_rates(gateway)
+    second = await commission.method_rates(gateway)
+    assert first == second and first is not None
+    assert [r.url.path for r in fake.requests].count("/sandbox-gateway/api/v3/payment_methods") == 2
+    commission.forget_rates()
+
+
+async def test_method_rates_time_out_like_every_call():
+    from gkh_web.services.payments import commission
+
+    commission.forget_rates()
+
+    async def slow(request):
+        await asyncio.sleep(5)
+        return httpx.Response(200, json={})
+
+    gateway = HttpGateway(BASE_URL, SHOP_ID, SECRET, transport=httpx.MockTransport(slow),
+                          overall_timeout_seconds=0.05)
+    assert await commission.method_rates(gateway) is None
+
+
+def test_method_charge_texts():
+    from gkh_web.domain.commission import FREE, CommissionRate
+    from gkh_web.services.payments.commission import method_charge
+
+    card = method_charge("card", 123456, CommissionRate(100, 1000))
+    assert (card.commission_kopecks, card.charged_kopecks) == (1235, 124691)
+    assert card.commission_text == "12,35\u00a0₽ (1\u00a0%, не менее 10,00\u00a0₽)"
+    assert card.charged_text == "1\u00a0246,91\u00a0₽"
+    wallet = method_charge("wallet", 123456, FREE)
+    assert (wallet.commission_text, wallet.charged_kopecks) == ("0,00\u00a0₽ — без комиссии", 123456)
+    tiny = method_charge("card", 1, CommissionRate(25))  # 0,0025 коп.: the figure is zero, so it may say so
+    assert tiny.commission_text.endswith("без комиссии") and tiny.charged_kopecks == 1
+
+
+async def test_a_payment_states_its_commission_when_the_gateway_does():
+    fake = FakeGateway()
+    payment = await create(http_gateway(fake))
+    assert payment.commission_kopecks == 1235
+    del fake.payments[payment.id]["commission"]
+    assert (await http_gateway(fake).get(payment.id)).commission_kopecks is None
+    fake.payments[payment.id]["commission"] = {"value": "12.3", "currency": "RUB"}
+    with pytest.raises(GatewayUnavailable):
+        await http_gateway(fake).get(payment.id)

@@ -96,13 +96,29 @@ def test_unknown_gateway_status_is_refused():
 
 def test_texts_for_residents():
     assert ps.status_text(SUCCEEDED) == "Оплачено"
-    assert ps.status_text(SUBMITTED) == "Платёж обрабатывается — не оплачивайте повторно"
+    assert ps.status_text(SUBMITTED) == "Платёж обрабатывается"
+    assert ps.status_text(ps.AWAITING_CUSTOMER) == ps.status_name(ps.AWAITING_CUSTOMER) == "Ожидает оплаты"
     assert ps.status_text(FAILED, "insufficient_funds") == "Отклонено банком: недостаточно средств"
     assert ps.status_text(FAILED, "something_new") == ps.STATUS_TEXTS[FAILED]
     assert ps.status_text(SUCCEEDED, "insufficient_funds") == "Оплачено"
     for reason in ("insufficient_funds", "card_expired", "3d_secure_failed", "general_decline",
                    "expired_on_confirmation"):
         assert ps.REASON_TEXTS[reason]
+
+
+def test_an_unfinished_payment_is_named_once_and_never_told_not_to_pay():
+    """«Продолжить оплату» stands next to the awaiting state: nothing may say «не оплачивайте повторно»."""
+    for status in ps.UNFINISHED_STATUSES:
+        for text in (ps.status_name(status), ps.PENDING_TEXTS[status]):
+            assert "повторно" not in text
+    assert "Продолжить оплату" in ps.PENDING_TEXTS[ps.AWAITING_CUSTOMER]
+
+
+def test_a_failure_says_what_failed_and_that_nothing_was_charged():
+    assert ps.failure_text(FAILED, "insufficient_funds") == "Отклонено банком: недостаточно средств"
+    assert ps.failure_text(FAILED, "something_new") == "" and ps.failure_text(SUCCEEDED, "insufficient_funds") == ""
+    assert all(ps.nothing_charged(status) for status in ps.FAILURE_STATUSES)
+    assert not any(ps.nothing_charged(status) for status in (SUCCEEDED, *ps.UNFINISHED_STATUSES))
 
 
 def test_a_test_payment_refused_in_production_says_so():

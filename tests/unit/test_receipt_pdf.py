@@ -1,4 +1,4 @@
-"""The PDF receipt opens and shows the payment's amounts, recipients and masked card."""
+"""The PDF receipt opens and shows the payment's amounts, commission, recipients and masked card."""
 
 import io
 
@@ -18,6 +18,8 @@ VIEW = PaymentView(
                         "ООО «УК «Северный квартал», ИНН 7728045610, р/с 40702810000000000001 в Банк ВТБ (ПАО), "
                         "БИК 044525187"),
     ],
+    commission_kopecks=12_346, commission_text="123,46\u00a0₽", charged_text="12\u00a0468,96\u00a0₽",
+    status_name="Оплачено",
 )
 
 
@@ -34,6 +36,13 @@ def test_the_receipt_is_a_pdf_with_the_amounts_and_recipients():
     for expected in ("П-000042", "25 ноября 2026 г., 18:34", "10 775,38 ₽", "1 570,12 ₽", "12 345,50 ₽",
                      "ИНН 7718012340", "БИК 044525187", "МИР •••• 2987", "СК-56003"):
         assert expected in text, expected
+
+
+def test_the_receipt_states_the_commission_and_the_total_charged():
+    text = _text(receipt_pdf(VIEW))
+    assert "Сумма по документам: 12 345,50 ₽" in text
+    assert "Комиссия: 123,46 ₽" in text
+    assert "Итого с комиссией: 12 468,96 ₽" in text
 
 
 def test_the_receipt_never_carries_a_full_card_number():

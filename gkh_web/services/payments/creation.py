@@ -19,6 +19,8 @@ from gkh_web.db.models import (
     utc_now,
 )
 from gkh_web.domain import payment_states as ps
+from gkh_web.domain.commission import FREE, CommissionRate, commission_kopecks
+from gkh_web.domain.money import format_rubles
 from gkh_web.services.payments import page as payment_page
 from gkh_web.services.payments.status import _event
 
@@ -26,6 +28,7 @@ log = logging.getLogger(__name__)
 
 
 MSG_DOCUMENT_BEING_PAID = "Этот документ уже оплачивается — дождитесь результата"
+MSG_CHARGE_CHANGED = "Сумма к списанию изменилась и теперь составляет {total}. Проверьте её и нажмите ещё раз"
 
 
 DESCRIPTION_PREFIX = "Оплата ЖКУ"
@@ -42,6 +45,14 @@ class DocumentBeingPaid(Exception):
         return MSG_DOCUMENT_BEING_PAID
 
 
+class ChargeChanged(Exception):
+    """What the payer would be charged now differs from what the screen showed: nothing is created."""
+
+    def __init__(self, amount_kopecks: int, commission_kopecks: int) -> None:
+        super().__init__(MSG_CHARGE_CHANGED.format(total=format_rubles(amount_kopecks + commission_kopecks)))
+        self.amount_kopecks, self.commission_kopecks = amount_kopecks, commission_kopecks
+
+
 @dataclass(frozen=True)
 class PaymentRecord:
     """A payment as plain data (safe to keep after the session closed)."""
@@ -52,6 +63,7 @@ class PaymentRecord:
     resident_id: int
     status: str
     amount_kopecks: int
+    commission_kopecks: int
     idempotency_key: str
     gateway: str
     gateway_payment_id: str | None
@@ -69,6 +81,7 @@ def _record(payment: Payment) -> PaymentRecord:
         resident_id=payment.resident_id,
         status=payment.status,
         amount_kopecks=payment.amount_kopecks,
+        commission_kopecks=payment.commission_kopecks,
         idempotency_key=payment.idempotency_key,
         gateway=payment.gateway,
         gateway_payment_id=payment.gateway_payment_id,
@@ -95,6 +108,8 @@ def create_payment(
     receipt_email: str | None,
     gateway_name: str,
     method: str | None = None,
+    commission_rate: CommissionRate = FREE,
+    shown_charge_kopecks: int | None = None,
     return_url: str | None = None,
     now: datetime | None = None,
 ) -> PaymentRecord:
@@ -106,6 +121,11 @@ def create_payment(
     there, and DocumentBeingPaid when a document already has an unfinished
     payment (also when a concurrent create won the race: the database refuses
     the second one and this session is rolled back).
+
+    The commission is ``commission_rate`` (the gateway's declared rate of ``method``) applied to the
+    sum from the database. With ``shown_charge_kopecks`` — what the resident saw as «Итого с
+    комиссией» — a different sum + commission raises ChargeChanged and nothing is written: nobody
+    is charged a figure the screen did not show.
     """
     if method is not None and method not in ("card", "wallet"):
         raise ValueError("unknown payment method")
@@ -121,6 +141,9 @@ def create_payment(
         if busy:
             raise DocumentBeingPaid(busy) from None
         raise
+    commission = commission_kopecks(selection.total_kopecks, commission_rate)
+    if shown_charge_kopecks is not None and selection.total_kopecks + commission != shown_charge_kopecks:
+        raise ChargeChanged(selection.total_kopecks, commission)
     moment = now or utc_now()
     numbers = ", ".join(item.document_number for item in selection.items)
     payment = Payment(
@@ -131,6 +154,7 @@ def create_payment(
         status=ps.CREATED,
         method=method,
         amount_kopecks=selection.total_kopecks,
+        commission_kopecks=commission,
         description=f"{DESCRIPTION_PREFIX}: {numbers}"[:128],
         return_url=return_url,
         receipt_email=receipt_email,

@@ -6,7 +6,12 @@ answer the same REST calls, so one client serves both:
 * ``POST /payments`` with ``Idempotence-Key`` creates a payment; the same key
   with the same body replays the original answer (that is how a lost answer
   is recovered: ``find_by_idempotency_key`` sends the create again);
-* ``GET /payments/{id}`` reads it; ``POST /payments/{id}/cancel`` cancels it.
+* ``GET /payments/{id}`` reads it; ``POST /payments/{id}/cancel`` cancels it;
+* ``GET /payment_methods`` tells each method's commission (a rate and a minimum).
+
+A payment's ``amount`` is what the payer is charged: the documents' sum plus the
+method's commission, which the body states as ``commission`` so that the gateway
+can recompute it and refuse a payment that disagrees with its own rate.
 
 Errors come in two kinds, and the difference matters for money:
 
@@ -32,6 +37,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from gkh_web.domain.commission import CommissionRate, RateError, parse_percent
 from gkh_web.domain.payment_states import GATEWAY_STATUSES
 from gkh_web.services.tls import client_tls_context
 
@@ -72,6 +78,7 @@ class GatewayPayment:
     status: str
     """pending | waiting_for_capture | succeeded | canceled."""
     amount_kopecks: int
+    """What the payer is charged: the documents' sum plus the commission."""
     confirmation_url: str | None = None
     cancellation_reason: str | None = None
     card_brand: str | None = None
@@ -79,12 +86,15 @@ class GatewayPayment:
     metadata: Mapping[str, str] = field(default_factory=dict)
     test: bool = False
     """The gateway marks it ``"test": true``: a test shop's payment, no real money (never paid in production)."""
+    commission_kopecks: int | None = None
+    """The commission the gateway says it charged; None when it does not say."""
 
 
 class PaymentGateway(Protocol):
     """What ``services.payments`` needs from a gateway."""
 
     name: str
+    base_url: str
 
     async def create(
         self,
@@ -94,9 +104,13 @@ class PaymentGateway(Protocol):
         return_url: str,
         method: str | None,
         metadata: Mapping[str, str],
+        *,
+        commission_kopecks: int,
     ) -> GatewayPayment: ...
 
     async def get(self, gateway_payment_id: str) -> GatewayPayment: ...
+
+    async def payment_methods(self) -> dict[str, CommissionRate]: ...
 
     async def find_by_idempotency_key(
         self,
@@ -106,6 +120,8 @@ class PaymentGateway(Protocol):
         return_url: str,
         method: str | None,
         metadata: Mapping[str, str],
+        *,
+        commission_kopecks: int,
     ) -> GatewayPayment: ...
 
     async def cancel(self, gateway_payment_id: str, idempotency_key: str) -> GatewayPayment: ...
@@ -119,6 +135,13 @@ def kopecks_to_value(kopecks: int) -> str:
     return f"{rubles}.{rest:02d}"
 
 
+def commission_value(kopecks: int) -> str:
+    """Like ``kopecks_to_value``, but a commission may be zero: 0 → "0.00"."""
+    if kopecks == 0 and not isinstance(kopecks, bool):
+        return "0.00"
+    return kopecks_to_value(kopecks)
+
+
 def value_to_kopecks(value: object) -> int:
     """ "123.45" → 12345; anything else (numbers, more digits, negatives) is ValueError."""
     if not isinstance(value, str):
@@ -130,11 +153,17 @@ def value_to_kopecks(value: object) -> int:
 
 
 def create_body(
-    amount_kopecks: int, description: str, return_url: str, method: str | None, metadata: Mapping[str, str]
+    amount_kopecks: int,
+    description: str,
+    return_url: str,
+    method: str | None,
+    metadata: Mapping[str, str],
+    commission_kopecks: int,
 ) -> dict[str, Any]:
-    """The JSON of ``POST /payments`` (one-stage: ``capture: true``)."""
+    """The JSON of ``POST /payments`` (one-stage: ``capture: true``): ``amount`` charged = sum + commission."""
     body: dict[str, Any] = {
-        "amount": {"value": kopecks_to_value(amount_kopecks), "currency": "RUB"},
+        "amount": {"value": kopecks_to_value(amount_kopecks + commission_kopecks), "currency": "RUB"},
+        "commission": {"value": commission_value(commission_kopecks), "currency": "RUB"},
         "capture": True,
         "confirmation": {"type": "redirect", "return_url": return_url},
         "description": description[:128],
@@ -169,6 +198,7 @@ def parse_payment(payload: object) -> GatewayPayment:
         brand = card.get("card_type") if isinstance(card.get("card_type"), str) else None
         last4 = card.get("last4") if isinstance(card.get("last4"), str) and len(card["last4"]) == 4 else None
     metadata = payload.get("metadata")
+    commission = payload.get("commission")
     return GatewayPayment(
         id=payment_id,
         status=status,
@@ -179,7 +209,43 @@ def parse_payment(payload: object) -> GatewayPayment:
         last4=last4 if last4 and last4.isdigit() else None,
         metadata={str(k): str(v) for k, v in metadata.items()} if isinstance(metadata, dict) else {},
         test=payload.get("test") is True,  # only a JSON true: "true", 1 or a missing field are not
+        commission_kopecks=_commission_of(commission) if commission is not None else None,
     )
+
+
+def _commission_of(commission: object) -> int:
+    if not isinstance(commission, dict) or commission.get("currency") != "RUB":
+        raise ValueError("commission without a RUB amount")
+    return 0 if commission.get("value") == "0.00" else value_to_kopecks(commission.get("value"))
+
+
+def parse_payment_methods(payload: object) -> dict[str, CommissionRate]:
+    """Our methods' rates from ``GET /payment_methods``; ValueError unless both card and wallet are there."""
+    items = payload.get("items") if isinstance(payload, dict) else None
+    if not isinstance(items, list):
+        raise ValueError("payment methods without items")
+    types = {kind: method for method, kind in METHOD_TYPES.items()}
+    rates: dict[str, CommissionRate] = {}
+    for item in items:
+        kind = item.get("type") if isinstance(item, dict) else None
+        method = types.get(kind) if isinstance(kind, str) else None
+        if method is not None:
+            rates[method] = _rate_of(item.get("commission"))
+    if set(rates) != set(METHOD_TYPES):
+        raise ValueError(f"payment methods without a rate for {sorted(set(METHOD_TYPES) - set(rates))}")
+    return rates
+
+
+def _rate_of(commission: object) -> CommissionRate:
+    if not isinstance(commission, dict):
+        raise ValueError("a method without its commission")
+    minimum, percent = commission.get("min", {"value": "0.00", "currency": "RUB"}), commission.get("percent")
+    if not isinstance(percent, str):
+        raise ValueError("a commission's percent must be a string like \"1.00\"")
+    try:
+        return CommissionRate(parse_percent(percent), _commission_of(minimum))
+    except RateError as error:
+        raise ValueError(str(error)) from None
 
 
 class HttpGateway:
@@ -204,6 +270,8 @@ class HttpGateway:
     ) -> None:
         self.name = name
         self._base_url = base_url.rstrip("/")
+        self.base_url = self._base_url
+        """Where this gateway is (caches of what it declares are kept per gateway)."""
         self._auth = httpx.BasicAuth(shop_id, secret_key)
         self._timeout = httpx.Timeout(read_timeout_seconds, connect=connect_timeout_seconds)
         self._overall = overall_timeout_seconds
@@ -220,8 +288,10 @@ class HttpGateway:
         return_url: str,
         method: str | None,
         metadata: Mapping[str, str],
+        *,
+        commission_kopecks: int,
     ) -> GatewayPayment:
-        body = create_body(amount_kopecks, description, return_url, method, metadata)
+        body = create_body(amount_kopecks, description, return_url, method, metadata, commission_kopecks)
         return await self._call("POST", "/payments", body, idempotency_key)
 
     async def find_by_idempotency_key(
@@ -232,9 +302,12 @@ class HttpGateway:
         return_url: str,
         method: str | None,
         metadata: Mapping[str, str],
+        *,
+        commission_kopecks: int,
     ) -> GatewayPayment:
         """Send the same create again with the same key: the gateway replays the original (or creates it once)."""
-        return await self.create(idempotency_key, amount_kopecks, description, return_url, method, metadata)
+        return await self.create(idempotency_key, amount_kopecks, description, return_url, method, metadata,
+                                 commission_kopecks=commission_kopecks)
 
     async def get(self, gateway_payment_id: str) -> GatewayPayment:
         return await self._call("GET", f"/payments/{_path_id(gateway_payment_id)}", None, None)
@@ -242,9 +315,26 @@ class HttpGateway:
     async def cancel(self, gateway_payment_id: str, idempotency_key: str) -> GatewayPayment:
         return await self._call("POST", f"/payments/{_path_id(gateway_payment_id)}/cancel", {}, idempotency_key)
 
+    async def payment_methods(self) -> dict[str, CommissionRate]:
+        """Each of our methods' commission as the gateway declares it (same errors as every call)."""
+        what = "GET /payment_methods"
+        response = await self._send("GET", "/payment_methods", None, None)
+        _refuse_errors(response, what)
+        try:
+            return parse_payment_methods(response.json())
+        except ValueError as problem:
+            raise GatewayUnavailable(f"{what}: unusable answer ({problem})") from None
+
     async def _call(
         self, method: str, path: str, body: dict[str, Any] | None, idempotency_key: str | None
     ) -> GatewayPayment:
+        response = await self._send(method, path, body, idempotency_key)
+        return _payment_from(response, f"{method} {path}")
+
+    async def _send(
+        self, method: str, path: str, body: dict[str, Any] | None, idempotency_key: str | None
+    ) -> httpx.Response:
+        """One request with the timeouts; any transport trouble is GatewayUnavailable."""
         headers = {}
         if idempotency_key is not None:
             if not _KEY.match(idempotency_key):
@@ -265,7 +355,7 @@ class HttpGateway:
             raise GatewayUnavailable(f"{method} {path}: no answer within {self._overall} s") from None
         except httpx.HTTPError as error:
             raise GatewayUnavailable(f"{method} {path}: {error.__class__.__name__}") from None
-        return _payment_from(response, f"{method} {path}")
+        return response
 
 
 def _path_id(gateway_payment_id: str) -> str:
@@ -275,6 +365,15 @@ def _path_id(gateway_payment_id: str) -> str:
 
 
 def _payment_from(response: httpx.Response, what: str) -> GatewayPayment:
+    _refuse_errors(response, what)
+    try:
+        return parse_payment(response.json())
+    except ValueError as problem:
+        raise GatewayUnavailable(f"{what}: unusable answer ({problem})") from None
+
+
+def _refuse_errors(response: httpx.Response, what: str) -> None:
+    """Raise for anything but a 200: GatewayRejected for a 4xx it means, GatewayUnavailable otherwise."""
     status = response.status_code
     if status in (409, 429):  # the same key still in progress / too many requests: try again later
         raise GatewayUnavailable(f"{what}: answered {status}")
@@ -289,7 +388,3 @@ def _payment_from(response: httpx.Response, what: str) -> GatewayPayment:
         raise GatewayRejected(status, code, description)
     if status != 200:
         raise GatewayUnavailable(f"{what}: answered {status}")
-    try:
-        return parse_payment(response.json())
-    except ValueError as problem:
-        raise GatewayUnavailable(f"{what}: unusable answer ({problem})") from None

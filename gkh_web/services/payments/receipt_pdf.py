@@ -1,7 +1,8 @@
 """The payment receipt as a PDF (fpdf2 with DejaVu Sans for Cyrillic), built from a PaymentView.
 
 Only what the on-screen receipt shows: number, date and time, every document with its
-amount and recipient, the method with the card masked, the total. Never a card number.
+amount and recipient, the method with the card masked, the documents' sum, the commission and the total
+charged. Never a card number.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.enums import XPos, YPos
 
 from gkh_web.services.payments import PaymentView
 
@@ -32,29 +34,32 @@ def _pdf() -> FPDF:
     return pdf
 
 
+def _line(pdf: FPDF, height: int, text: str) -> None:
+    """One paragraph across the page, the next one below it (fpdf2's multi_cell otherwise goes on to the right)."""
+    pdf.multi_cell(pdf.epw, height, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
 def receipt_pdf(view: PaymentView) -> bytes:
     """A one-page A4 receipt of a succeeded payment."""
     pdf = _pdf()
-    width = pdf.epw
     pdf.set_font("DejaVu", "B", 16)
-    pdf.multi_cell(width, 9, "Квитанция об оплате жилищно-коммунальных услуг")
+    _line(pdf, 9, "Квитанция об оплате жилищно-коммунальных услуг")
     pdf.set_font("DejaVu", "", 11)
-    pdf.multi_cell(width, 7, f"Платёж {view.number} от {view.created_text} (время московское)")
-    pdf.multi_cell(width, 7, f"Статус: {view.status_text}")
+    _line(pdf, 7, f"Платёж {view.number} от {view.created_text} (время московское)")
+    _line(pdf, 7, f"Статус: {view.status_text}")
     if view.method_text:
-        pdf.multi_cell(width, 7, f"Способ оплаты: {view.method_text}")
+        _line(pdf, 7, f"Способ оплаты: {view.method_text}")
     pdf.ln(3)
     for item in view.items:
         pdf.set_font("DejaVu", "B", 11)
-        pdf.multi_cell(
-            width,
-            7,
-            f"Лицевой счёт № {item.account_number}, документ № {item.document_number} "
-            f"за {item.period_text}: {item.amount_text}",
-        )
+        _line(pdf, 7, f"Лицевой счёт № {item.account_number}, документ № {item.document_number} "
+                      f"за {item.period_text}: {item.amount_text}")
         pdf.set_font("DejaVu", "", 9)
-        pdf.multi_cell(width, 5, f"Получатель: {item.recipient_text}")
+        _line(pdf, 5, f"Получатель: {item.recipient_text}")
         pdf.ln(2)
+    pdf.set_font("DejaVu", "", 11)
+    _line(pdf, 7, f"Сумма по документам: {view.amount_text}")
+    _line(pdf, 7, f"Комиссия: {view.commission_text}")
     pdf.set_font("DejaVu", "B", 14)
-    pdf.multi_cell(width, 9, f"Итого: {view.amount_text}")
+    _line(pdf, 9, f"Итого с комиссией: {view.charged_text}")
     return bytes(pdf.output())

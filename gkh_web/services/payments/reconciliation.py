@@ -45,7 +45,7 @@ def _open_payments(
     stale_before: datetime,
     deadline: datetime,
     now: datetime,
-) -> tuple[int, list[tuple[int, str | None, str, int, str, str, str | None, dict[str, str], bool]]]:
+) -> tuple[int, list[tuple[int, str | None, str, int, str, str, str | None, dict[str, str], bool, int]]]:
     """Expire what was never sent (committed), and list what to ask the gateway about."""
     expired = 0
     abandoned = session.exec(
@@ -74,6 +74,7 @@ def _open_payments(
             payment.method,
             _metadata(payment),
             as_utc(payment.created_at) <= deadline,
+            payment.commission_kopecks,
         )
         for payment in session.exec(
             select(Payment)
@@ -121,13 +122,14 @@ async def reconcile(
     stale_before = now - timedelta(seconds=stale_after_seconds)
     deadline = now - timedelta(seconds=expire_after_seconds)
     report.expired, pending = await _in_database(session_factory, _open_payments, stale_before, deadline, now)
-    for payment_id, gateway_id, key, amount, description, return_url, method, metadata, overdue in pending:
+    for payment_id, gateway_id, key, amount, description, return_url, method, metadata, overdue, commission in pending:
         report.checked += 1
         try:
             if gateway_id is not None:
                 gp = await gateway.get(gateway_id)
             else:
-                gp = await gateway.find_by_idempotency_key(key, amount, description, return_url, method, metadata)
+                gp = await gateway.find_by_idempotency_key(key, amount, description, return_url, method, metadata,
+                                                           commission_kopecks=commission)
             if overdue and ps.status_from_gateway(gp.status) == ps.AWAITING_CUSTOMER:
                 try:
                     gp = await gateway.cancel(gp.id, f"{key}-cancel")

@@ -59,7 +59,8 @@ def _current_result(session: Session, payment_id: int) -> StartResult:
     return _start_result(_load(session, payment_id, lock=False))
 
 
-CreateRequest = tuple[str, int, str, str, "str | None", dict[str, str]]
+CreateRequest = tuple[tuple[str, int, str, str, "str | None", dict[str, str]], int]
+"""(the create's positional arguments, the commission): exactly what was stored, so a replay is identical."""
 
 
 def _submit(session: Session, payment_id: int, return_url: str, now: datetime | None) -> StartResult | CreateRequest:
@@ -77,8 +78,9 @@ def _submit(session: Session, payment_id: int, return_url: str, now: datetime | 
         payment.method,
         _metadata(payment),
     )
+    commission = payment.commission_kopecks
     session.commit()
-    return request
+    return request, commission
 
 
 def _rejected(session: Session, payment_id: int, error: GatewayRejected, now: datetime | None) -> StartResult:
@@ -132,11 +134,12 @@ async def start_payment(
     replays the create with the same key. GatewayRejected → FAILED. A payment
     not in CREATED is not sent again: the result reflects its current state.
     """
-    request = await _in_database(session_factory, _submit, payment_id, return_url, now)
-    if isinstance(request, StartResult):
-        return request
+    submitted = await _in_database(session_factory, _submit, payment_id, return_url, now)
+    if isinstance(submitted, StartResult):
+        return submitted
+    request, commission = submitted
     try:
-        gp = await gateway.create(*request)
+        gp = await gateway.create(*request, commission_kopecks=commission)
     except GatewayUnavailable as error:
         log.warning("payment %s: gateway create outcome unknown: %s", payment_id, error)
         return await _in_database(session_factory, _current_result, payment_id)

@@ -203,8 +203,9 @@ def apply_gateway_payment(
 ) -> bool:
     """Bring the local payment in line with the gateway's view of it; True if the status moved.
 
-    Checks first that it is our payment (same gateway id once known, same
-    amount); a contradiction is flagged for review and changes nothing. A
+    Checks first that it is our payment (same gateway id once known, the
+    amount charged = our sum + our commission, and the commission itself when
+    the gateway states it); a contradiction is flagged for review and changes nothing. A
     gateway status that would move us backwards (a late ``pending``, a
     ``canceled`` after success) is ignored: the gateway itself never goes back,
     so it is an old message. In production a test payment's success never
@@ -215,8 +216,9 @@ def apply_gateway_payment(
     if payment.gateway_payment_id is not None and payment.gateway_payment_id != gp.id:
         _review(session, payment, source, f"gateway id mismatch: {gp.id}", moment)
         return False
-    if gp.amount_kopecks != payment.amount_kopecks:
-        _review(session, payment, source, f"gateway amount {gp.amount_kopecks} != {payment.amount_kopecks}", moment)
+    mismatch = _amount_mismatch(payment, gp)
+    if mismatch:
+        _review(session, payment, source, mismatch, moment)
         return False
     target = ps.status_from_gateway(gp.status, gp.cancellation_reason)
     details = _GatewayDetails(
@@ -238,6 +240,16 @@ def apply_gateway_payment(
         detail={"gateway_status": gp.status},
         **details,
     )
+
+
+def _amount_mismatch(payment: Payment, gp: GatewayPayment) -> str:
+    """Why the gateway's figures are not this payment's ("" when they are): sum + commission, and the commission."""
+    if gp.amount_kopecks != payment.charged_kopecks:
+        return (f"gateway amount {gp.amount_kopecks} != {payment.charged_kopecks} "
+                f"({payment.amount_kopecks} + commission {payment.commission_kopecks})")
+    if gp.commission_kopecks is not None and gp.commission_kopecks != payment.commission_kopecks:
+        return f"gateway commission {gp.commission_kopecks} != {payment.commission_kopecks}"
+    return ""
 
 
 TEST_PAYMENT_NOTE = "test payment in production: not applied"

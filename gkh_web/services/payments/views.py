@@ -45,15 +45,30 @@ class PaymentView:
     created_text: str
     """«25 ноября 2026 г., 18:05» (Moscow time), the style of every date on screen."""
     amount_kopecks: int
+    """What the documents get (Σ of the items)."""
     amount_text: str
     status: str
     status_text: str
+    """The reason of a failure when known, else the state's name (one line, as in «Мои платежи» before)."""
     in_progress: bool
     card_text: str
     """«VISA •••• 4242» or ""."""
     method_text: str
     """«банковская карта МИР •••• 2987», «кошелёк «Виртуальный мир»» or "" before a method is chosen."""
     items: list[PaymentItemView]
+    commission_kopecks: int = 0
+    commission_text: str = ""
+    """«12,35 ₽», or «0,00 ₽ — без комиссии» only when the figure is zero."""
+    charged_text: str = ""
+    """What the payer is charged: the documents' sum plus the commission."""
+    status_name: str = ""
+    """The state's one name («Ожидает оплаты»): the result page's title and the line in «Мои платежи»."""
+    failure_text: str = ""
+    """What failed («Отклонено банком: недостаточно средств»), for a final failure with a known reason."""
+    pending_text: str = ""
+    """What an unfinished payment waits for, and the next step."""
+    nothing_charged: bool = False
+    """A final failure: the gateway took no money (its status says so)."""
     continue_url: str = ""
     """The gateway's page while the payer has not finished there (AWAITING_CUSTOMER), else "": after a lost
     or late answer, a crash or a reload the resident gets back to it instead of waiting out the expiry."""
@@ -104,6 +119,13 @@ def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50)
             card_text=f"{payment.card_brand or 'Карта'} •••• {payment.card_last4}" if payment.card_last4 else "",
             method_text=_method_text(payment),
             items=items.get(stored_id(payment), []),
+            commission_kopecks=payment.commission_kopecks,
+            commission_text=_commission_text(payment.commission_kopecks),
+            charged_text=format_rubles(payment.charged_kopecks),
+            status_name=ps.status_name(payment.status),
+            failure_text=ps.failure_text(payment.status, payment.failure_reason),
+            pending_text=ps.PENDING_TEXTS.get(payment.status, ""),
+            nothing_charged=ps.nothing_charged(payment.status),
             continue_url=(gateway_pages.browser_address(payment.confirmation_url) or "")
             if payment.status == ps.AWAITING_CUSTOMER
             else "",
@@ -120,6 +142,13 @@ def payment_view(session: Session, resident_id: int, public_id: str) -> PaymentV
     if payment is None:
         return None
     return next(view for view in payments_of_resident(session, resident_id, limit=500) if view.public_id == public_id)
+
+
+def _commission_text(commission_kopecks: int) -> str:
+    """The commission as a receipt states it; «без комиссии» only beside a zero."""
+    if commission_kopecks == 0:
+        return f"{format_rubles(0)} — без комиссии"
+    return format_rubles(commission_kopecks)
 
 
 def _method_text(payment: Payment) -> str:
