@@ -9,6 +9,7 @@ from gkh_web.components.fields import ERROR_RED
 from gkh_web.components.layout import HEADER_BLUE
 from gkh_web.components.text_size import text_px
 from gkh_web.services.payments.page import (
+    ConfirmedAccount,
     ConfirmedItem,
     DocumentServices,
     PayableAccount,
@@ -334,33 +335,52 @@ def selection_view() -> rx.Component:
     )
 
 
-def _confirmed_item(item: ConfirmedItem) -> rx.Component:
+def _confirmed_document(item: ConfirmedItem) -> rx.Component:
+    return rx.flex(
+        rx.text("Документ\u00a0№\u00a0", item.document_number, " за ", item.period_text, size="3", flex="1 1 200px"),
+        rx.hstack(rx.cond(item.note != "", rx.badge(item.note, size="2")),
+                  rx.text(item.amount_text, size="4", weight="bold", class_name="confirmed-amount"),
+                  align="center", spacing="2", margin_left="auto"),
+        wrap="wrap",
+        align="center",
+        gap="8px",
+        width="100%",
+        padding_y="8px",
+        border_top="1px solid var(--gray-a5)",
+        class_name="confirmed-item",
+    )
+
+
+def _confirmed_account(account: ConfirmedAccount) -> rx.Component:
+    """An account said once, its payee's requisites, then each of its documents and their sums."""
+    recipient = account.recipient
     return rx.card(
         rx.vstack(
-            rx.hstack(
+            rx.flex(
                 rx.vstack(
-                    rx.text(item.provider_name, weight="bold", size="4"),
-                    rx.text(item.address, size="3"),
-                    rx.text("Лицевой счёт № ", item.account_number, " · документ № ", item.document_number, " за ",
-                            item.period_text, size="3", color_scheme="gray"),
+                    rx.text(account.provider_name, weight="bold", size="4"),
+                    rx.text(account.address, size="3"),
+                    rx.text("Лицевой счёт\u00a0№\u00a0", account.account_number, size="3"),
                     spacing="0",
-                    flex="1",
+                    flex="1 1 260px",
                 ),
-                rx.vstack(rx.text(item.amount_text, size="5", weight="bold", class_name="confirmed-amount"),
-                          rx.cond(item.note != "", rx.badge(item.note, size="2")), align="end", spacing="1"),
+                rx.text(account.amount_text, size="5", weight="bold", class_name="confirmed-account-sum"),
+                wrap="wrap",
+                gap="8px",
                 width="100%",
                 align="start",
             ),
-            rx.text("Получатель: ", item.recipient.name, ", ИНН ", item.recipient.inn, ", КПП ", item.recipient.kpp,
+            rx.text("Получатель: ", recipient.name, ", ИНН\u00a0", recipient.inn, ", КПП\u00a0", recipient.kpp,
                     size="2", color_scheme="gray"),
-            rx.text("Банк: ", item.recipient.bank_name, ", БИК ", item.recipient.bik, ", р/с ",
-                    item.recipient.settlement_account, ", к/с ", item.recipient.correspondent_account,
+            rx.text("Банк: ", recipient.bank_name, ", БИК\u00a0", recipient.bik, ", р/с\u00a0",
+                    recipient.settlement_account, ", к/с\u00a0", recipient.correspondent_account,
                     size="2", color_scheme="gray"),
+            rx.box(rx.foreach(account.documents, _confirmed_document), width="100%"),
             spacing="2",
             width="100%",
         ),
         width="100%",
-        class_name="confirmed-item",
+        class_name="confirmed-account",
     )
 
 
@@ -368,8 +388,8 @@ def confirmation_view() -> rx.Component:
     return rx.vstack(
         rx.heading("Подтверждение оплаты", as_="h1", size="7"),
         rx.text("Проверьте документы, суммы и получателей.", size="4", color_scheme="gray"),
-        rx.vstack(rx.foreach(PayPageState.confirmed_items, _confirmed_item), spacing="3", width="100%"),
-        rx.card(
+        rx.vstack(rx.foreach(PayPageState.confirmed_accounts, _confirmed_account), spacing="3", width="100%"),
+        rx.card(  # sticky like the payment page's: «Оплатить» in view however many documents there are
             rx.vstack(
                 rx.hstack(rx.text("Итого по документам", size="5"), rx.spacer(),
                           rx.text(PayPageState.confirmed_total_text, size="8", weight="bold", id="confirm-total"),
@@ -389,6 +409,10 @@ def confirmation_view() -> rx.Component:
             ),
             width="100%",
             size="3",
+            position="sticky",
+            bottom="8px",
+            background="white",
+            class_name="confirm-action-bar",
         ),
         spacing="4",
         width="100%",

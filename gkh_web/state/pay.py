@@ -48,6 +48,7 @@ from gkh_web.services.payments.commission import MethodCharge, method_charge, me
 from gkh_web.services.payments.creation import ChargeChanged
 from gkh_web.services.payments.gateway_factory import current_gateway
 from gkh_web.services.payments.page import (
+    ConfirmedAccount,
     ConfirmedItem,
     DocumentServices,
     PayableAccount,
@@ -236,6 +237,7 @@ class PayPageState(ResidentPage, rx.State):
     services: rx.Field[dict[str, DocumentServices]] = rx.field(default_factory=dict)
     shown_services: rx.Field[dict[str, bool]] = rx.field(default_factory=dict)
     confirmed_items: rx.Field[list[ConfirmedItem]] = rx.field(default_factory=list)
+    confirmed_accounts: rx.Field[list[ConfirmedAccount]] = rx.field(default_factory=list)
     confirmed_total_text: rx.Field[str] = rx.field("")
     confirm_error: rx.Field[str] = rx.field("")
     pay_error: rx.Field[str] = rx.field("")
@@ -337,6 +339,7 @@ class PayPageState(ResidentPage, rx.State):
             self.confirm_error = "; ".join(message for _, message in error.problems)
             return
         self.confirmed_items, self.confirmed_total_text = confirmed.items, confirmed.total_text
+        self.confirmed_accounts = confirmed.accounts
         self._confirmed_total_kopecks = confirmed.total_kopecks
         self.confirm_error, self.step = "", STEP_CONFIRM
         return rx.call_script("window.scrollTo(0, 0)")

@@ -348,3 +348,30 @@ def test_every_figure_comes_from_the_server_with_no_script_of_ours(served_app, k
     expect(page.locator("#confirm-total")).to_have_text(shown_total)
     expect(page.locator(".confirmed-amount").filter(has_text=_rub(123_456))).to_have_count(1)
     assert console.errors == []
+
+
+def test_the_confirmation_names_each_account_once_and_keeps_oplatit_in_view(served_app, kiosk_page):
+    """Issue 12 §2: documents grouped under their account; «Оплатить» on screen at 1024×768 without scrolling."""
+    page = kiosk_page
+    _open_payment_page(page, served_app.url)
+    numbers = [text.split("№")[-1].strip() for text in page.locator(".account-number").all_inner_texts()]
+    selected = page.locator(".document-check:not([disabled])").count()
+    page.locator("#pay-next").click()
+    expect(page.get_by_role("heading", name="Подтверждение оплаты")).to_be_visible()
+    accounts = page.locator(".confirmed-account")
+    expect(accounts).to_have_count(len(numbers))
+    expect(page.locator(".confirmed-item")).to_have_count(selected)
+    shown = page.locator("main").inner_text()
+    for number in numbers:
+        assert shown.count(f"Лицевой счёт\u00a0№\u00a0{number}") == 1, number
+    for index in range(len(numbers)):  # each account's sum is the sum of its documents, as the server said
+        account = accounts.nth(index)
+        documents = [kopecks(text) for text in account.locator(".confirmed-amount").all_inner_texts()]
+        assert kopecks(account.locator(".confirmed-account-sum").inner_text()) == sum(documents)
+    for scroll in (0, 10_000):  # at the top and at the very end, «Оплатить» stays in view
+        page.evaluate(f"window.scrollTo(0, {scroll})")
+        box = page.locator("#confirm-pay").bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= 768, box
+    last = page.locator(".confirmed-item").last.bounding_box()
+    bar = page.locator(".confirm-action-bar").bounding_box()
+    assert last and bar and last["y"] + last["height"] <= bar["y"]  # at the end the bar covers no document

@@ -266,12 +266,42 @@ class ConfirmedItem:
 
 
 @dataclass(frozen=True)
+class ConfirmedAccount:
+    """One account of «Подтверждение оплаты» with its documents: the account is said once, not per card."""
+
+    account_id: int
+    account_number: str
+    provider_name: str
+    address: str
+    recipient: RecipientRequisites
+    documents: list[ConfirmedItem]
+    amount_text: str
+    """The sum of its documents, «1 234,50 ₽»."""
+
+
+@dataclass(frozen=True)
 class ConfirmedSelection:
     """What «Далее» leads to: the items grouped by account in the page's order, and the total."""
 
     items: list[ConfirmedItem]
     total_kopecks: int
     total_text: str
+
+    @property
+    def accounts(self) -> list[ConfirmedAccount]:
+        """The items under their accounts, in the same order (the items come grouped already)."""
+        grouped: dict[int, list[ConfirmedItem]] = {}
+        for item in self.items:
+            grouped.setdefault(item.account_id, []).append(item)
+        return [
+            ConfirmedAccount(
+                account_id=first.account_id, account_number=first.account_number,
+                provider_name=first.provider_name, address=first.address, recipient=first.recipient,
+                documents=documents, amount_text=format_rubles(sum(item.amount_kopecks for item in documents)),
+            )
+            for documents in grouped.values()
+            for first in documents[:1]
+        ]
 
 
 class SelectionError(ValueError):
