@@ -15,6 +15,7 @@ from tests.browser.flows import (
     serious_accessibility_violations,
     sign_in_to_cabinet,
 )
+from tests.served import KIOSK, PHONE, open_page
 
 pytestmark = pytest.mark.browser
 LOGIN = {login.key: login for login in DEMO_LOGINS}
@@ -375,3 +376,22 @@ def test_the_confirmation_names_each_account_once_and_keeps_oplatit_in_view(serv
     last = page.locator(".confirmed-item").last.bounding_box()
     bar = page.locator(".confirm-action-bar").bounding_box()
     assert last and bar and last["y"] + last["height"] <= bar["y"]  # at the end the bar covers no document
+
+
+@pytest.mark.parametrize("size", [KIOSK, PHONE], ids=["kiosk", "phone"])
+def test_the_itogo_dalee_bar_is_opaque_and_never_covers_the_last_row(served_app, browser, console, size):
+    page = open_page(browser, console, size)
+    try:
+        _open_payment_page(page, served_app.url)
+        for index in range(page.locator(".payable-account").count()):
+            open_documents(page.locator(".payable-account").nth(index))
+        bar = page.locator(".pay-action-bar")
+        assert bar.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 255, 255)"
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        page.wait_for_timeout(200)
+        last = page.locator(".payment-document").last.bounding_box()
+        bar_box = bar.bounding_box()
+        assert last and bar_box and last["y"] + last["height"] <= bar_box["y"] + 1, (last, bar_box)
+        assert bar_box["y"] + bar_box["height"] <= size["height"]
+    finally:
+        page.context.close()
