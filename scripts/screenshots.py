@@ -17,7 +17,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.server import serve_app
-from tests.browser.tour import NEWCOMERS, connection_lost, idle_prompts, refused_sign_in, resident_tour
+from tests.browser.tour import (
+    NEWCOMERS,
+    connection_lost,
+    idle_prompts,
+    other_states,
+    refused_sign_in,
+    resident_tour,
+)
 
 SIZES = ((1024, 768), (390, 844))
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -46,6 +53,7 @@ def main() -> None:
             resident_tour(context.new_page(), app.url, app.database_url, newcomer, index, _shot)
             refused_sign_in(context.new_page(), app.url, _shot)
             connection_lost(context.new_page(), app.url, _shot)
+            other_states(context.new_page(), app.url, _shot)
             context.close()
             context = browser.new_context(viewport={"width": width, "height": height}, locale="ru-RU")
             idle_prompts(context.new_page(), app.url, _shot)

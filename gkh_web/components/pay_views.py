@@ -42,7 +42,7 @@ def _reason(text: str, yours: rx.Var[bool], item_id: str) -> rx.Component:
     """One reason, worded as the seed words it; the resident's own is marked beside it, not rewritten."""
     return rx.el.li(
         rx.text(text, as_="span", weight=rx.cond(yours, "bold", "regular"), class_name="reason-text"),
-        rx.cond(yours, rx.badge(rx.icon("check", size=16), YOUR_CASE, size="3", color_scheme="blue",
+        rx.cond(yours, rx.badge(rx.icon("check", size=16), YOUR_CASE, size="3", color_scheme="blue", high_contrast=True,
                                 margin_left="8px", class_name="reason-yours")),
         id=item_id,
     )

@@ -28,7 +28,8 @@ h1{font-size:28px;margin:0 0 8px}.sum{font-size:32px;font-weight:bold;margin:8px
 .desc{color:#556;margin-bottom:12px}label{display:block;font-size:20px;margin:14px 0 6px}
 input{width:100%;font-size:26px;padding:14px 16px;border:2px solid #9aa8b8;border-radius:8px}
 input:focus{outline:3px solid #0d4cd3;outline-offset:2px;border-color:#0d4cd3}
-button:focus-visible,a:focus-visible{outline:3px solid #0d4cd3;outline-offset:2px}.row{display:flex;gap:16px}.row>div{flex:1}
+button:focus-visible,a:focus-visible{outline:3px solid #0d4cd3;outline-offset:2px}
+.row{display:flex;gap:16px}.row>div{flex:1}
 button,.btn{display:block;width:100%;font-size:24px;padding:18px;margin-top:22px;border:0;border-radius:8px;
 background:#0d4cd3;color:#fff;text-align:center;text-decoration:none;cursor:pointer}
 .btn.secondary,button.secondary{background:#e3e9f2;color:#0d4cd3}

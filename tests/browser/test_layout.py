@@ -21,7 +21,14 @@ from playwright.sync_api import Page
 
 from tests.browser.flows import AXE_JS
 from tests.browser.server import ServedApp, serve_app
-from tests.browser.tour import NEWCOMERS, connection_lost, idle_prompts, refused_sign_in, resident_tour
+from tests.browser.tour import (
+    NEWCOMERS,
+    connection_lost,
+    idle_prompts,
+    other_states,
+    refused_sign_in,
+    resident_tour,
+)
 from tests.served import KIOSK, PHONE
 
 pytestmark = pytest.mark.browser
@@ -110,6 +117,7 @@ def test_every_stop_fits_a_finger_and_passes_axe(own_app, browser, viewport):
         resident_tour(context.new_page(), own_app.url, own_app.database_url, NEWCOMERS[index], index, inspect)
         refused_sign_in(context.new_page(), own_app.url, inspect)
         connection_lost(context.new_page(), own_app.url, inspect)
+        other_states(context.new_page(), own_app.url, inspect)
     finally:
         context.close()
     context = browser.new_context(viewport=viewport, locale="ru-RU")

@@ -130,6 +130,33 @@ def registration(page: Page, url: str, visit: Visit) -> None:
     visit(page, "esia-register")
 
 
+def other_states(page: Page, url: str, visit: Visit) -> None:
+    """The empty notice, the issuer's 3-D Secure step and the wallet page (each payment then declined
+    or cancelled, so the account stays payable for the next tour)."""
+    sign_in(page, url, LOGIN["sidorov"].phone)
+    accept_agreement_if_asked(page)
+    page.get_by_role("link", name="Оплатить ЖКУ").click()
+    expect(page.locator("#no-charges-notice")).to_be_visible()
+    visit(page, "pay-empty")
+    _method_page_of(page, url, 2)
+    page.locator("#pay-card").click()
+    _card(page, "4000 0027 6000 3184")  # the issuer asks for 3-D Secure
+    page.get_by_role("button", name="Оплатить").click()
+    expect(page.get_by_role("heading", name="Подтверждение платежа")).to_be_visible()
+    visit(page, "gateway-3ds")
+    page.locator("#code").fill("000000")  # a wrong code: the payment is declined, nothing is held
+    page.get_by_role("button", name="Подтвердить").click()
+    expect(page.locator("#payment-not-charged")).to_be_visible(timeout=15_000)
+    _method_page_of(page, url, 2)
+    page.locator("#pay-wallet").click()
+    expect(page.locator("#phone")).to_be_visible()
+    visit(page, "gateway-wallet")
+    page.get_by_role("button", name="Отменить оплату").click()
+    expect(page.locator("#payment-status")).to_be_visible(timeout=15_000)
+    page.get_by_role("button", name="Выйти").click()
+    expect(page.get_by_role("button", name="Войти через Госуслуги")).to_be_visible()
+
+
 def connection_lost(page: Page, url: str, visit: Visit) -> None:
     """The websocket lost (the kiosk's network gone): the Russian «Нет связи с сервером»."""
     page.goto(url + "/")
