@@ -94,12 +94,17 @@ def link_account_dialog() -> rx.Component:
                 ),
                 rx.cond(LinkAccountState.method == BY_IDENTIFIER, _by_identifier(), _by_address()),
                 field_error(_error("form"), field_id="link-form"),
-                rx.hstack(
+                rx.hstack(  # stuck to the dialog's bottom: reachable on a phone whatever the form's length
                     rx.dialog.close(rx.button("Отмена", variant="soft", color_scheme="gray", size="4", type="button")),
                     rx.button("Подключить", size="4", type="submit", id="link-submit"),
                     justify="end",
                     spacing="3",
                     width="100%",
+                    position="sticky",
+                    bottom="0",
+                    background="var(--color-panel-solid)",
+                    padding_y="12px",
+                    class_name="link-dialog-actions",
                 ),
                 spacing="4",
                 width="100%",

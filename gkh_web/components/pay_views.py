@@ -310,12 +310,13 @@ def selection_view() -> rx.Component:
         rx.card(
             rx.flex(
                 rx.vstack(rx.text("Итого к оплате", size="3", color_scheme="gray"),
-                          rx.text(PayFiguresState.total_text, size="8", weight="bold", id="payment-total"),
+                          rx.text(PayFiguresState.total_text, size=rx.breakpoints(initial="6", sm="8"),
+                                  weight="bold", id="payment-total"),
                           spacing="0"),
-                rx.button("Далее", size="4", height="60px", width=["100%", "100%", "240px"],
+                rx.button("Далее", size="4", height="60px", width=["auto", "auto", "240px"], min_width="120px",
                           disabled=~PayFiguresState.can_proceed, on_click=PayPageState.proceed, id="pay-next",
                           background=rx.cond(PayFiguresState.can_proceed, HEADER_BLUE, None)),
-                wrap="wrap",
+                wrap="nowrap",
                 justify="between",
                 align="center",
                 gap="16px",
@@ -391,9 +392,10 @@ def confirmation_view() -> rx.Component:
         rx.vstack(rx.foreach(PayPageState.confirmed_accounts, _confirmed_account), spacing="3", width="100%"),
         rx.card(  # sticky like the payment page's: «Оплатить» in view however many documents there are
             rx.vstack(
-                rx.hstack(rx.text("Итого по документам", size="5"), rx.spacer(),
-                          rx.text(PayPageState.confirmed_total_text, size="8", weight="bold", id="confirm-total"),
-                          width="100%", align="center"),
+                rx.flex(rx.text("Итого по документам", size="5"), rx.spacer(),
+                        rx.text(PayPageState.confirmed_total_text, size=rx.breakpoints(initial="6", sm="8"),
+                                weight="bold", id="confirm-total", white_space="nowrap"),
+                        width="100%", align="center", wrap="wrap", gap="4px 12px"),
                 rx.text(COMMISSION_AT_CHOICE, size="3", id="confirm-commission-note"),
                 rx.flex(
                     rx.button("Назад", size="4", variant="soft", color_scheme="gray", on_click=PayPageState.back,

@@ -102,6 +102,7 @@ def _demo_login_row(hint: DemoLoginHint) -> rx.Component:
             rx.text(hint.purpose, size="2"),
             spacing="0",
             flex="1",
+            min_width="0",  # the texts wrap, «Подставить» stays inside the card on a phone
         ),
         rx.button("Подставить", variant="soft", size="3", type="button",
                   on_click=EsiaLoginState.use_demo_login(hint.phone)),

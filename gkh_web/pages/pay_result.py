@@ -37,9 +37,10 @@ def _item(item: PaymentItemView) -> rx.Component:
 
 
 def _figure(label: str, value: rx.Var, value_id: str, *, large: bool = False) -> rx.Component:
-    return rx.hstack(rx.text(label, size="5" if large else "3"), rx.spacer(),
-                     rx.text(value, size="7" if large else "3", weight="bold", id=value_id),
-                     width="100%", align="center")
+    return rx.flex(rx.text(label, size="5" if large else "3"), rx.spacer(),
+                   rx.text(value, size=rx.breakpoints(initial="6", sm="7") if large else "3", weight="bold",
+                           id=value_id, white_space="nowrap"),
+                   width="100%", align="center", wrap="wrap", gap="4px 12px")  # a long sum wraps, never overflows
 
 
 def _details(title: str) -> rx.Component:

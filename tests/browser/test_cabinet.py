@@ -113,3 +113,17 @@ def test_cabinet_and_agreement_pages_have_no_serious_accessibility_violations(se
     kiosk_page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
     violations = serious_accessibility_violations(kiosk_page)
     assert not violations, "\n".join(violations)
+
+
+def test_the_link_dialogs_buttons_are_on_screen_on_a_phone(served_app, phone_page):
+    """Issue 12 §3: at 390×844 the long form scrolls inside the dialog and «Подключить» stays reachable."""
+    page = phone_page
+    sign_in_to_cabinet(page, served_app.url, next(login for login in DEMO_LOGINS if login.key == "sidorov").phone)
+    page.get_by_role("button", name="Подключить лицевой счёт").click()
+    expect(page.locator("#link-dialog")).to_be_visible()
+    for button in (page.locator("#link-submit"), page.get_by_role("button", name="Отмена")):
+        box = button.bounding_box()
+        assert box and 0 <= box["y"] and box["y"] + box["height"] <= 844, box
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="Отмена").click()
+    expect(page.locator("#link-dialog")).to_have_count(0)

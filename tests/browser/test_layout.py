@@ -4,6 +4,7 @@ One tour of the app (``tests/browser/tour.py``, the same walk that makes the REA
 on a database of its own, and at every stop the facts a resident would notice:
 
 * the page never scrolls sideways;
+* nothing sticks out of its card (a clipped tab, an amount past the edge);
 * every control is at least 44 × 44 px (a finger, not a mouse);
 * at 1024×768 the stop's main action is on screen without scrolling;
 * dates read one way («5 ноября 2026 г.», with «, 09:07» for a moment), never «05.11.2026»;
@@ -63,6 +64,14 @@ FIND_SMALL_CONTROLS = """(selector) => [...document.querySelectorAll(selector)]
                       + (e.getAttribute('aria-label') || e.textContent || e.value || '').trim().slice(0, 40) + '»']; })
   .filter(([w, h]) => w < 44 || h < 44)"""
 
+FIND_OUTSIDE_CARDS = """() => [...document.querySelectorAll('.rt-BaseCard *')]
+  .filter(e => e.getClientRects().length > 0 && (e.children.length === 0 || e.matches('button, [role=radio]'))
+               && !(e.closest('thead') && getComputedStyle(e.closest('thead')).clipPath !== 'none'))
+  .map(e => { const r = e.getBoundingClientRect(), c = e.closest('.rt-BaseCard').getBoundingClientRect();
+              return [Math.round(r.left - c.left), Math.round(c.right - r.right), e.tagName.toLowerCase() + ' «'
+                      + (e.getAttribute('aria-label') || e.textContent || '').trim().slice(0, 30) + '»']; })
+  .filter(([left, right]) => left < -1 || right < -1)"""
+
 AXE_RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations'],
     runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}});
@@ -94,6 +103,8 @@ class Inspector:
         width = page.evaluate("() => document.documentElement.scrollWidth")
         if width > self.viewport["width"]:
             self.problems.append(f"{where}: scrolls sideways ({width} px wide)")
+        for left, right, element in page.evaluate(FIND_OUTSIDE_CARDS):
+            self.problems.append(f"{where}: {element} sticks out of its card ({left} / {right} px)")
         for w, h, control in page.evaluate(FIND_SMALL_CONTROLS, CONTROLS):
             self.problems.append(f"{where}: {control} is {w}×{h} px")
         dates = NUMERIC_DATE.findall(page.locator("body").inner_text())
