@@ -135,6 +135,11 @@ def other_states(page: Page, url: str, visit: Visit) -> None:
     or cancelled, so the account stays payable for the next tour)."""
     sign_in(page, url, LOGIN["sidorov"].phone)
     accept_agreement_if_asked(page)
+    page.get_by_role("button", name="Крупный шрифт").click()
+    expect(page.get_by_role("button", name="Крупный шрифт")).to_have_attribute("aria-pressed", "true")
+    visit(page, "cabinet-large-text")
+    page.get_by_role("button", name="Крупный шрифт").click()
+    expect(page.get_by_role("button", name="Крупный шрифт")).to_have_attribute("aria-pressed", "false")
     page.get_by_role("link", name="Оплатить ЖКУ").click()
     expect(page.locator("#no-charges-notice")).to_be_visible()
     visit(page, "pay-empty")
