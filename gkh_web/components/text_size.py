@@ -13,6 +13,7 @@ import reflex as rx
 from gkh_web.state.session import SessionState
 
 LARGE_TEXT = "Крупный шрифт"
+ON_DARK_PRESSED_TEXT = "#0D4CD3"  # the header's blue (components.layout.HEADER_BLUE; layout imports this module)
 
 
 def large_text_class() -> rx.Var[str]:
@@ -32,7 +33,10 @@ def large_text_switch(*, on_dark: bool) -> rx.Component:
         size="3",
         min_height="44px",
         min_width="44px",
-        style={"color": "white", "boxShadow": "inset 0 0 0 1px white", "background": "transparent"}
+        # On the blue bar: outlined while off, filled white while on (the pressed state must show).
+        style={"color": rx.cond(SessionState.large_text, ON_DARK_PRESSED_TEXT, "white"),
+               "boxShadow": "inset 0 0 0 1px white",
+               "background": rx.cond(SessionState.large_text, "white", "transparent")}
         if on_dark else {},
         id="large-text-switch",
         type="button",
