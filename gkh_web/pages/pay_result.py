@@ -23,11 +23,13 @@ PENDING_AMBER = "#8A5300"
 
 def _item(item: PaymentItemView) -> rx.Component:
     return rx.vstack(
-        rx.hstack(
-            rx.text("Лицевой счёт № ", item.account_number, " · документ № ", item.document_number, " за ",
-                    item.period_text, size="3", flex="1"),
-            rx.text(item.amount_text, size="3", weight="bold"),
+        rx.flex(  # the sum goes under the document on a narrow screen rather than past the card's edge
+            rx.text("Лицевой счёт\u00a0№\u00a0", item.account_number, " · документ\u00a0№\u00a0", item.document_number,
+                    " за ", item.period_text, size="3", flex="1 1 220px", min_width="0"),
+            rx.text(item.amount_text, size="3", weight="bold", white_space="nowrap", margin_left="auto"),
             width="100%",
+            wrap="wrap",
+            gap="4px 12px",
         ),
         rx.text("Получатель: ", item.recipient_text, size="2", class_name="receipt-recipient"),
         spacing="0",

@@ -7,6 +7,7 @@ on a database of its own, and at every stop the facts a resident would notice:
 * nothing sticks out of its card (a clipped tab, an amount past the edge);
 * every control is at least 44 × 44 px (a finger, not a mouse);
 * at 1024×768 the stop's main action is on screen without scrolling;
+* «№», «р/с», ИНН, БИК, КПП, «к/с» never end a line apart from their number (a no-break space joins them);
 * dates read one way («5 ноября 2026 г.», with «, 09:07» for a moment), never «05.11.2026»;
 * axe-core finds nothing, at any impact (WCAG 2.2 A/AA and axe's best practices).
 """
@@ -51,6 +52,7 @@ MAIN_ACTIONS = {
 }
 """The one thing each stop is for; it must be in view at 1024×768 without scrolling."""
 
+SPLITTABLE_SIGN = re.compile(r"(?:№|р/с|к/с|ИНН|БИК|КПП) (?=[\w\d])")
 NUMERIC_DATE = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b")
 
 CONTROLS = ("button, a[href], input:not([type=hidden]), select, textarea, summary, [role=checkbox], [role=radio], "
@@ -108,7 +110,11 @@ class Inspector:
             self.problems.append(f"{where}: {element} sticks out of its card ({left} / {right} px)")
         for w, h, control in page.evaluate(FIND_SMALL_CONTROLS, CONTROLS):
             self.problems.append(f"{where}: {control} is {w}×{h} px")
-        dates = NUMERIC_DATE.findall(page.locator("body").inner_text())
+        text = page.locator("body").inner_text()
+        signs = [text[max(0, m.start() - 20):m.end() + 12] for m in SPLITTABLE_SIGN.finditer(text)]
+        if signs:
+            self.problems.append(f"{where}: a sign may be split from its number: {signs[:3]}")
+        dates = NUMERIC_DATE.findall(text)
         if dates:
             self.problems.append(f"{where}: dates in another style: {dates[:3]}")
         action = MAIN_ACTIONS.get(name)
