@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
-from gkh_web.domain.money import format_rubles
+from gkh_web.domain.money import format_rubles, parse_rubles
 from gkh_web.services.data.demo_data import DEMO_LOGINS
 from tests.browser.flows import open_amount_list, sign_in_to_cabinet
 from tests.browser.test_payment_page import _account_sum, _expect_total, _total
@@ -124,14 +124,17 @@ def test_one_payment_walked_across_two_backends_stays_consistent(served_app, kio
     expect(page).to_have_url(re.compile(r"/pay/result\?payment="), timeout=15_000)
     expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
     assert served_app.balancer.websockets[-1].backend == 1
-    expect(page.locator("#receipt-total")).to_contain_text(format_rubles(chosen))
+    expect(page.locator("#receipt-amount")).to_contain_text(format_rubles(chosen))  # the documents' sum
+    commission = parse_rubles(page.locator("#receipt-commission").inner_text())
+    expect(page.locator("#receipt-total")).to_contain_text(format_rubles(chosen + commission))  # what was charged
 
     engine = sa.create_engine(served_app.database_url)
     try:
         with engine.connect() as connection:
             rows = connection.execute(sa.text(
-                "select p.amount_kopecks, p.status from payment p join resident r on r.id = p.resident_id "
+                "select p.amount_kopecks + p.commission_kopecks, p.status from payment p "
+                "join resident r on r.id = p.resident_id "
                 "where r.snils = :snils"), {"snils": IVANOV.snils}).all()
     finally:
         engine.dispose()
-    assert rows == [(chosen, "succeeded")]
+    assert rows == [(chosen + commission, "succeeded")]
