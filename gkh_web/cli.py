@@ -6,6 +6,9 @@
     gkh demo [--large] [--as-of ДАТА]    очистить базу и загрузить демо-данные
     gkh demo --if-empty                  то же, что gkh db ensure-demo
     gkh import ФАЙЛ                      загрузить платёжные документы из JSON
+    gkh import reconciliation ФАЙЛ       загрузить ответы поставщика на уведомления об оплате
+    gkh export notices --provider ИНН [--since ДАТА] [--until ДАТА] ФАЙЛ
+                                         выгрузить поставщику уведомления об оплате (docs/notice-format.md)
     gkh esia add-user --last-name … …    добавить пользователя демо-ЕСИА
     gkh esia list-users                  показать пользователей демо-ЕСИА (без паролей)
     gkh esia list-clients                показать клиентов демо-ЕСИА и их адреса возврата
@@ -50,6 +53,7 @@ from gkh_web.services.data.demo_data import (
 )
 from gkh_web.services.data.payment_import import import_payment_documents_file
 from gkh_web.services.identity import residents
+from gkh_web.services.payments import notices
 from gkh_web.settings import get_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -133,7 +137,19 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="загрузить платёжные документы из JSON",
         description="Загружает файл формата gkh.payment-documents (docs/import-format.md): всё или ничего.",
     )
-    imp.add_argument("file", metavar="ФАЙЛ", help="путь к JSON-файлу, не больше 10 МБ")
+    imp.add_argument("what", metavar="ФАЙЛ | reconciliation",
+                     help="путь к JSON-файлу платёжных документов, не больше 10 МБ; или слово «reconciliation»")
+    imp.add_argument("file", metavar="ФАЙЛ", nargs="?",
+                     help="с «reconciliation»: файл ответов поставщика gkh.reconciliation (docs/notice-format.md)")
+    exp = commands.add_parser("export", help="выгрузить уведомления об оплате поставщику",
+                              description="Выгружает неотвеченные уведомления об оплате поставщика "
+                                          "(формат gkh.payment-notices, docs/notice-format.md).")
+    exp_commands = exp.add_subparsers(dest="export_command", metavar="ЧТО", title="что")
+    notices = exp_commands.add_parser("notices", help="уведомления об оплате документов поставщика")
+    notices.add_argument("--provider", required=True, metavar="ИНН", help="ИНН поставщика")
+    notices.add_argument("--since", type=_iso_date, metavar="ГГГГ-ММ-ДД", help="оплачено не раньше этого дня (МСК)")
+    notices.add_argument("--until", type=_iso_date, metavar="ГГГГ-ММ-ДД", help="оплачено не позже этого дня (МСК)")
+    notices.add_argument("file", metavar="ФАЙЛ", help="куда записать JSON")
     _add_esia_commands(commands)
     commands.add_parser(
         "check-config", help="проверить настройки",
@@ -199,6 +215,8 @@ def _handler(args: argparse.Namespace):
                 "list-clients": _esia_list_clients}.get(args.esia_command)
     if args.command == "sessions":
         return {"end-all": _sessions_end_all}.get(args.sessions_command)
+    if args.command == "export":
+        return {"notices": _export_notices}.get(args.export_command)
     return {"demo": _demo, "import": _import, "check-config": _check_config}.get(args.command)
 
 
@@ -317,9 +335,15 @@ def _print_logins(*, large: bool) -> None:
 
 
 def _import(args) -> int:
+    if args.file is not None and args.what != "reconciliation":
+        print(f"Неизвестно, что загружать: «{args.what}». Пример: gkh import reconciliation ФАЙЛ", file=sys.stderr)
+        return EXIT_USAGE
     if not migrate.is_up_to_date():
         print("База данных не подготовлена: выполните «gkh db upgrade».", file=sys.stderr)
         return EXIT_FAILED
+    if args.file is not None:
+        return _import_reconciliation(args.file)
+    args.file = args.what
     print(f"Загружаю {args.file} в {_shown_url()}…")
     with session_scope() as session:
         result = import_payment_documents_file(session, args.file)
@@ -329,6 +353,36 @@ def _import(args) -> int:
             print(problem, file=sys.stderr)
         return EXIT_FAILED
     print(_loaded_message(result.created))
+    return EXIT_OK
+
+
+def _import_reconciliation(path: str) -> int:
+    """``gkh import reconciliation ФАЙЛ``: the provider's answers, all or nothing."""
+    with session_scope() as session:
+        result = notices.import_reconciliation_file(session, path)
+    if not result.ok:
+        print(f"Файл не загружен, в базу ничего не записано. Найдено ошибок: {len(result.errors)}", file=sys.stderr)
+        for problem in result.errors:
+            print(problem, file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Записано ответов: {result.recorded}; уже были записаны раньше: {result.already}")
+    return EXIT_OK
+
+
+def _export_notices(args) -> int:
+    """``gkh export notices``: every unanswered notice of one provider, in a fixed order."""
+    if not migrate.is_up_to_date():
+        print("База данных не подготовлена: выполните «gkh db upgrade».", file=sys.stderr)
+        return EXIT_FAILED
+    with session_scope() as session:
+        try:
+            document = notices.export_notices(session, args.provider, args.since, args.until)
+        except notices.ExportError as error:
+            print(error, file=sys.stderr)
+            return EXIT_FAILED
+    with open(args.file, "w", encoding="utf-8") as out:
+        out.write(notices.notices_json(document))
+    print(f"Выгружено уведомлений: {len(document['notices'])} → {args.file}")
     return EXIT_OK
 
 

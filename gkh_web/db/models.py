@@ -447,6 +447,35 @@ class PaymentItem(SQLModel, table=True):
     open: int | None = Field(default=1)
 
 
+NOTICE_ACCOUNTED = "accounted"
+NOTICE_REJECTED = "rejected"
+NOTICE_OUTCOMES = (NOTICE_ACCOUNTED, NOTICE_REJECTED)
+
+
+class NoticeReconciliation(SQLModel, table=True):
+    """The provider's answer to one payment notice (a paid document of a succeeded payment).
+
+    A succeeded payment credits its documents at once («Оплачен, ожидает учёта поставщиком»);
+    the provider then confirms each notice («Учтено организацией», with the provider's date) or
+    rejects it («не квитирован», with a reason, kept for support). One answer per notice: a second
+    reconciliation of the same notice changes nothing (``gkh import reconciliation``).
+    """
+
+    __tablename__ = "notice_reconciliation"
+    __table_args__ = (
+        sa.CheckConstraint(_one_of("outcome", NOTICE_OUTCOMES), name="outcome_allowed"),
+        sa.CheckConstraint("outcome = 'accounted' OR reason IS NOT NULL", name="rejection_has_reason"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_item_id: int = Field(foreign_key="payment_item.id", unique=True)
+    outcome: str = Field(max_length=10)
+    provider_date: date
+    """The date the provider gives for its accounting (or its rejection)."""
+    reason: str | None = Field(default=None, max_length=500)
+    recorded_at: datetime = aware_datetime_field(default_factory=utc_now)
+
+
 class PaymentEvent(SQLModel, table=True):
     """Append-only log of every status change of a payment (and of the ignored gateway contradictions)."""
 

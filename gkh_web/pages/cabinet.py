@@ -11,6 +11,8 @@ from gkh_web.services.accounts import LinkedAccountView
 from gkh_web.state.cabinet import CabinetState
 from gkh_web.state.link_account import LinkAccountState
 
+AWAITING_ACCOUNTING = "Оплата ожидает учёта поставщиком"
+
 
 def _account_card(account: LinkedAccountView) -> rx.Component:
     return rx.card(
@@ -20,6 +22,9 @@ def _account_card(account: LinkedAccountView) -> rx.Component:
                 rx.text(account.provider_name, size="3"),
                 rx.text("Лицевой счёт\u00a0№\u00a0", account.number, " · ЕЛС\u00a0", account.els, size="3",
                         color_scheme="gray"),
+                rx.cond(account.awaiting_accounting,  # «оплачено» is not yet «учтено» (issue 13 §4)
+                        rx.badge(rx.icon("clock", size=16), AWAITING_ACCOUNTING, size="2", color_scheme="amber",
+                                 high_contrast=True, class_name="account-awaiting")),
                 spacing="1",
                 flex="1 1 280px",
             ),

@@ -6,8 +6,17 @@ import reflex as rx
 from gkh_web import paths
 from gkh_web.components.layout import page_frame
 from gkh_web.domain import payment_states as ps
-from gkh_web.services.payments import PaymentView
+from gkh_web.services.payments import PaymentItemView, PaymentView
 from gkh_web.state.payment_history import PaymentHistoryState
+
+
+def _item(item: PaymentItemView) -> rx.Component:
+    """One paid document of a succeeded payment and what its provider made of it."""
+    return rx.cond(
+        item.accounting_text != "",
+        rx.text("Документ\u00a0№\u00a0", item.document_number, " за ", item.period_text, ": ",
+                rx.text(item.accounting_text, as_="span", weight="medium"), size="2", class_name="history-accounting"),
+    )
 
 
 def _payment(payment: PaymentView) -> rx.Component:
@@ -40,6 +49,7 @@ def _payment(payment: PaymentView) -> rx.Component:
             gap="12px",
             width="100%",
         ),
+        rx.box(rx.foreach(payment["items"], _item), margin_top="6px"),  # type: ignore[index]  # `.items` is ObjectVar.items(), the dict method
         width="100%",
         class_name="history-payment",
     )

@@ -35,7 +35,10 @@ from sqlmodel import Session, col, delete, select
 
 from gkh_web.db.models import (
     House,
+    NoticeReconciliation,
+    Payment,
     PaymentDocument,
+    PaymentItem,
     PersonalAccount,
     Premises,
     ProviderOrganisation,
@@ -43,6 +46,7 @@ from gkh_web.db.models import (
     premises_address,
     stored_id,
 )
+from gkh_web.domain import payment_states as ps
 from gkh_web.domain.identifiers import IdentifierError, normalize_account_number
 from gkh_web.domain.money import format_rubles
 from gkh_web.services.accounts.lookup import (
@@ -90,6 +94,8 @@ class LinkedAccountView:
     amount_due_kopecks: int
     amount_due_text: str
     unpaid_documents: int
+    awaiting_accounting: bool = False
+    """Paid through us, but the provider has not accounted for all of it yet (issue 13 §4)."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,20 @@ def linked_account_ids(resident_id: int):
     return select(ResidentAccountLink.personal_account_id).where(ResidentAccountLink.resident_id == resident_id)
 
 
-def _linked_view(details: AccountDetails, unpaid: UnpaidSummary) -> LinkedAccountView:
+def _accounts_awaiting_accounting(session: Session, account_ids) -> set[int]:
+    """Accounts with a document paid through us (a succeeded payment) that its provider has not answered yet."""
+    return set(session.exec(
+        select(PaymentItem.personal_account_id)
+        .join(Payment, col(Payment.id) == PaymentItem.payment_id)
+        .outerjoin(NoticeReconciliation, col(NoticeReconciliation.payment_item_id) == PaymentItem.id)
+        .where(col(PaymentItem.personal_account_id).in_(account_ids))
+        .where(Payment.status == ps.SUCCEEDED)
+        .where(col(NoticeReconciliation.id).is_(None))
+        .distinct()
+    ).all())
+
+
+def _linked_view(details: AccountDetails, unpaid: UnpaidSummary, awaiting: bool = False) -> LinkedAccountView:
     """Copy plain values into the browser-safe view."""
     account = details.account
     return LinkedAccountView(
@@ -121,6 +140,7 @@ def _linked_view(details: AccountDetails, unpaid: UnpaidSummary) -> LinkedAccoun
         amount_due_kopecks=unpaid.kopecks,
         amount_due_text=format_rubles(unpaid.kopecks),
         unpaid_documents=unpaid.documents,
+        awaiting_accounting=awaiting,
     )
 
 
@@ -128,7 +148,9 @@ def _views(session: Session, account_ids) -> list[LinkedAccountView]:
     """Views of the given accounts (list or SELECT of ids) in two queries, by address then provider."""
     details = account_details(session, account_ids)
     unpaid = unpaid_by_account(session, account_ids)
-    views = [_linked_view(item, unpaid.get(stored_id(item.account), UnpaidSummary())) for item in details]
+    awaiting = _accounts_awaiting_accounting(session, account_ids)
+    views = [_linked_view(item, unpaid.get(stored_id(item.account), UnpaidSummary()),
+                          stored_id(item.account) in awaiting) for item in details]
     return sorted(views, key=lambda view: (natural_key(view.address), natural_key(view.provider_name), view.account_id))
 
 

@@ -134,13 +134,13 @@ ServiceKind = Literal["housing", "communal", "capital_repair", "other"]
 assert set(get_args(ServiceKind)) == set(SERVICE_KINDS)
 
 
-class _StrictModel(BaseModel):
+class StrictModel(BaseModel):
     """No type coercion, no unknown fields, surrounding spaces trimmed from strings."""
 
     model_config = ConfigDict(strict=True, extra="forbid", str_strip_whitespace=True)
 
 
-class ServiceLineIn(_StrictModel):
+class ServiceLineIn(StrictModel):
     service_name: Text = Field(min_length=1, max_length=255)
     service_kind: ServiceKind
     unit: Text = Field(min_length=1, max_length=20)
@@ -152,12 +152,12 @@ class ServiceLineIn(_StrictModel):
     to_pay_kopecks: Kopecks
 
 
-class PeriodIn(_StrictModel):
+class PeriodIn(StrictModel):
     year: int = Field(ge=2000, le=2099)
     month: int = Field(ge=1, le=12)
 
 
-class PaymentDocumentIn(_StrictModel):
+class PaymentDocumentIn(StrictModel):
     provider_inn: Text
     ipd: Text
     number: Text = Field(min_length=1, max_length=30)
@@ -174,7 +174,7 @@ class PaymentDocumentIn(_StrictModel):
     services: list[ServiceLineIn] = Field(min_length=1, max_length=MAX_SERVICES_PER_DOCUMENT)
 
 
-class ImportFileIn(_StrictModel):
+class ImportFileIn(StrictModel):
     """The envelope; documents are validated one by one so each gets its own errors."""
 
     format: Literal["gkh.payment-documents"]
@@ -282,14 +282,14 @@ def _literal(value: Any) -> str:
     return f"'{shown_value(value)}'" if isinstance(value, str) else shown_value(repr(value))
 
 
-def _problems(error: ValidationError, prefix: tuple[str | int, ...] = ()) -> list[ImportProblem]:
+def validation_problems(error: ValidationError, prefix: tuple[str | int, ...] = ()) -> list[ImportProblem]:
     return [ImportProblem(json_path(prefix + tuple(item["loc"])), _translate(item)) for item in error.errors()]
 
 
 # --- Bytes ---------------------------------------------------------------------------------
 
 
-def _size_problem(size: int) -> ImportProblem | None:
+def size_problem(size: int) -> ImportProblem | None:
     """Refuse big files before reading them: «Файл слишком большой: 20,0 МБ; допускается не более 10 МБ»."""
     if size <= MAX_FILE_BYTES:
         return None
@@ -571,7 +571,7 @@ def import_payment_documents_file(session: Session, path: str | Path, *, today: 
         return _failed(ImportProblem("", f"Файл не найден: {file_path}"))
     except OSError as error:
         return _failed(ImportProblem("", f"Файл не удаётся открыть: {file_path} ({error.strerror})"))
-    too_big = _size_problem(size)
+    too_big = size_problem(size)
     if too_big is not None:
         return _failed(too_big)
     if file_path.is_dir():
@@ -585,7 +585,7 @@ def import_payment_documents(session: Session, raw: bytes, *, today: date | None
     The caller commits (``session_scope``); on any problem nothing is added,
     so the database stays exactly as it was.
     """
-    too_big = _size_problem(len(raw))
+    too_big = size_problem(len(raw))
     if too_big is not None:
         return _failed(too_big)
     data, problem = parse_json_bytes(raw)
@@ -594,7 +594,7 @@ def import_payment_documents(session: Session, raw: bytes, *, today: date | None
     try:
         envelope = ImportFileIn.model_validate(data)
     except ValidationError as error:
-        return _failed(*_problems(error))
+        return _failed(*validation_problems(error))
     checker = _Checker(session, today or date.today())
     prepared = _check_documents(checker, envelope.payment_documents)
     if checker.problems:
@@ -611,7 +611,7 @@ def _check_documents(checker: _Checker, documents: list[Any]) -> list[_PreparedD
         try:
             document = PaymentDocumentIn.model_validate(raw_document)
         except ValidationError as error:
-            checker.problems.extend(_problems(error, ("payment_documents", index)))
+            checker.problems.extend(validation_problems(error, ("payment_documents", index)))
             continue
         ready = checker.check(path, document)
         if ready is not None:

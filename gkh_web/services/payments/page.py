@@ -95,11 +95,13 @@ from gkh_web.services.accounts.lookup import (
     natural_key,
     premises_hint,
 )
+from gkh_web.services.payments import notices
 from gkh_web.settings import get_settings
 
 __all__ = [
     "CONTEXT_PERIODS",
     "EMPTY_ALL_PAID",
+    "EMPTY_AWAITING_ACCOUNTING",
     "EMPTY_NO_ACCOUNTS",
     "EMPTY_NO_DOCUMENTS",
     "AccessDenied",
@@ -125,6 +127,9 @@ CONTEXT_PERIODS = 3
 EMPTY_NO_ACCOUNTS = "no_accounts"
 EMPTY_NO_DOCUMENTS = "no_documents"
 EMPTY_ALL_PAID = "all_paid"
+EMPTY_AWAITING_ACCOUNTING = "awaiting_accounting"
+"""Everything is paid, but the provider has not accounted for (all of) it yet: the seed's first reason
+(«оплата уже была произведена, и учтена организацией») does not hold yet."""
 
 LABEL_DEBT = "Задолженность на начало периода"
 LABEL_ADVANCE = "Аванс на начало периода"
@@ -374,12 +379,17 @@ def _address(details: AccountDetails, *, public: bool) -> str:
     return premises_address(details.house, details.premises)
 
 
-def _payable_document(document: PaymentDocument, in_progress: bool, *, public: bool) -> PayableDocument:
-    """``public``: another person's account, whose ИПД (the ИЖКУ and the period) is not sent."""
+def _payable_document(document: PaymentDocument, in_progress: bool, *, public: bool,
+                      accounting: notices.DocumentAccounting | None = None) -> PayableDocument:
+    """``public``: another person's account, whose ИПД (the ИЖКУ and the period) is not sent.
+    ``accounting``: what the provider made of our payments of it («оплачено» is not «учтено»)."""
     due = amount_due(document.total_kopecks, document.paid_kopecks)
     status = document_status(
         total_kopecks=document.total_kopecks, paid_kopecks=document.paid_kopecks, in_progress=in_progress
     )
+    status_text = STATUS_TEXTS[status]
+    if accounting is not None and status == STATUS_PAID:
+        status_text = accounting_text(accounting)
     return PayableDocument(
         document_id=stored_id(document),
         account_id=document.personal_account_id,
@@ -395,7 +405,7 @@ def _payable_document(document: PaymentDocument, in_progress: bool, *, public: b
         due_text=format_rubles(due),
         amount_text=format_amount(due),
         status=status,
-        status_text=STATUS_TEXTS[status],
+        status_text=status_text,
         selectable=_selectable(document, status, due),
     )
 
@@ -443,13 +453,16 @@ def _build_page(
     if not documents:
         return PaymentPage(accounts=[], empty_reason=EMPTY_NO_DOCUMENTS)
     in_progress = documents_with_payment_in_progress(session, [stored_id(document) for document in documents])
+    accounting = notices.accounting_of_documents(session, [stored_id(document) for document in documents
+                                                           if document.paid_kopecks > 0])
     by_account: dict[int, list[PaymentDocument]] = {}
     for document in documents:
         by_account.setdefault(document.personal_account_id, []).append(document)
     accounts = []
     for item in details:
         rows = sorted(by_account.get(stored_id(item.account), []), key=_document_sort_key)
-        views = [_payable_document(document, document.id in in_progress, public=public) for document in rows]
+        views = [_payable_document(document, document.id in in_progress, public=public,
+                                   accounting=accounting.get(stored_id(document))) for document in rows]
         if not any(view.selectable or view.status == STATUS_IN_PROGRESS for view in views):
             continue
         due = sum(view.due_kopecks for view in views if view.selectable)
@@ -468,7 +481,19 @@ def _build_page(
             )
         )
     accounts.sort(key=lambda account: _account_sort_key(account.address, account.provider_name, account.account_id))
-    return PaymentPage(accounts=accounts, empty_reason="" if accounts else EMPTY_ALL_PAID)
+    if accounts:
+        return PaymentPage(accounts=accounts, empty_reason="")
+    awaiting = any(found.state != notices.NOTICE_ACCOUNTED for found in accounting.values())
+    return PaymentPage(accounts=[], empty_reason=EMPTY_AWAITING_ACCOUNTING if awaiting else EMPTY_ALL_PAID)
+
+
+def accounting_text(accounting: notices.DocumentAccounting) -> str:
+    """«Оплачен, ожидает учёта поставщиком», «Учтено организацией 3 декабря 2026 г.» or the rejection."""
+    if accounting.state == notices.NOTICE_ACCOUNTED and accounting.provider_date:
+        return f"{notices.TEXT_ACCOUNTED} {format_date(accounting.provider_date)}"
+    if accounting.state == notices.NOTICE_REJECTED:
+        return f"{notices.TEXT_REJECTED}: {accounting.reason}"
+    return notices.TEXT_AWAITING
 
 
 def payment_page_for_resident(session: Session, resident_id: int) -> PaymentPage:

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from gkh_web.db.models import (
+    NOTICE_ACCOUNTED,
+    NoticeReconciliation,
     Payment,
     PaymentDocument,
     PaymentItem,
@@ -18,9 +20,9 @@ from gkh_web.db.models import (
     stored_id,
 )
 from gkh_web.domain import payment_states as ps
-from gkh_web.domain.dates import format_moment, format_period
+from gkh_web.domain.dates import format_date, format_moment, format_period
 from gkh_web.domain.money import format_rubles
-from gkh_web.services.payments import gateway_pages
+from gkh_web.services.payments import gateway_pages, notices
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,8 @@ class PaymentItemView:
     amount_text: str
     recipient_text: str
     """«ООО «УК «Рассвет», ИНН 7718012340, р/с … в ПАО Сбербанк, БИК 044525225» — for the receipt."""
+    accounting_text: str = ""
+    """For a succeeded payment: «Оплачен, ожидает учёта поставщиком», «Учтено организацией …» or the rejection."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,10 @@ def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50)
         .where(col(PaymentItem.payment_id).in_([payment.id for payment in payments]))
         .order_by(col(PaymentItem.id))
     ).all()
+    succeeded = {stored_id(payment) for payment in payments if payment.status == ps.SUCCEEDED}
+    answers = {answer.payment_item_id: answer for answer in session.exec(
+        select(NoticeReconciliation).where(col(NoticeReconciliation.payment_item_id).in_(
+            [stored_id(item) for item, *_ in rows if item.payment_id in succeeded])))}
     items: dict[int, list[PaymentItemView]] = {}
     for item, document, account, provider in rows:
         items.setdefault(item.payment_id, []).append(
@@ -104,6 +112,8 @@ def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50)
                     f"{provider.recipient_name}, ИНН\u00a0{provider.inn}, р/с\u00a0{provider.settlement_account} "
                     f"в {provider.bank_name}, БИК\u00a0{provider.bik}"  # a sign stays with its number
                 ),
+                accounting_text=_accounting_text(answers.get(stored_id(item))) if item.payment_id in succeeded
+                else "",
             )
         )
     return [
@@ -132,6 +142,15 @@ def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50)
         )
         for payment in payments
     ]
+
+
+def _accounting_text(answer: NoticeReconciliation | None) -> str:
+    """What the provider made of one paid document (issue 13 §4: «оплачено» is not yet «учтено»)."""
+    if answer is None:
+        return notices.TEXT_AWAITING
+    if answer.outcome == NOTICE_ACCOUNTED:
+        return f"{notices.TEXT_ACCOUNTED} {format_date(answer.provider_date)}"
+    return f"{notices.TEXT_REJECTED}: {answer.reason}"
 
 
 def payment_view(session: Session, resident_id: int, public_id: str) -> PaymentView | None:
