@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 import sqlalchemy as sa
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -562,21 +562,46 @@ class _Checker:
 # --- Entry points ------------------------------------------------------------------------------
 
 
-def import_payment_documents_file(session: Session, path: str | Path, *, today: date | None = None) -> ImportResult:
-    """Import a file from disk; the size is checked before a single byte is read."""
+def read_import_file(path: str | Path) -> tuple[bytes | None, ImportProblem | None]:
+    """A file's bytes, or why not: the size is checked before a single byte is read (every import uses it)."""
     file_path = Path(path)
     try:
         size = file_path.stat().st_size
     except FileNotFoundError:
-        return _failed(ImportProblem("", f"Файл не найден: {file_path}"))
+        return None, ImportProblem("", f"Файл не найден: {file_path}")
     except OSError as error:
-        return _failed(ImportProblem("", f"Файл не удаётся открыть: {file_path} ({error.strerror})"))
+        return None, ImportProblem("", f"Файл не удаётся открыть: {file_path} ({error.strerror})")
     too_big = size_problem(size)
     if too_big is not None:
-        return _failed(too_big)
+        return None, too_big
     if file_path.is_dir():
-        return _failed(ImportProblem("", f"Это папка, а не файл: {file_path}"))
-    return import_payment_documents(session, file_path.read_bytes(), today=today)
+        return None, ImportProblem("", f"Это папка, а не файл: {file_path}")
+    return file_path.read_bytes(), None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_envelope(raw: bytes, model: type[M]) -> tuple[M | None, list[ImportProblem]]:
+    """Size, UTF-8, JSON and the strict shape of a whole file, with every problem found (every import uses it)."""
+    too_big = size_problem(len(raw))
+    if too_big is not None:
+        return None, [too_big]
+    data, problem = parse_json_bytes(raw)
+    if problem is not None:
+        return None, [problem]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        return None, validation_problems(error)
+
+
+def import_payment_documents_file(session: Session, path: str | Path, *, today: date | None = None) -> ImportResult:
+    """Import a file from disk."""
+    raw, problem = read_import_file(path)
+    if raw is None:
+        return _failed(*([problem] if problem else []))
+    return import_payment_documents(session, raw, today=today)
 
 
 def import_payment_documents(session: Session, raw: bytes, *, today: date | None = None) -> ImportResult:
@@ -585,16 +610,9 @@ def import_payment_documents(session: Session, raw: bytes, *, today: date | None
     The caller commits (``session_scope``); on any problem nothing is added,
     so the database stays exactly as it was.
     """
-    too_big = size_problem(len(raw))
-    if too_big is not None:
-        return _failed(too_big)
-    data, problem = parse_json_bytes(raw)
-    if problem is not None:
-        return _failed(problem)
-    try:
-        envelope = ImportFileIn.model_validate(data)
-    except ValidationError as error:
-        return _failed(*validation_problems(error))
+    envelope, problems = parse_envelope(raw, ImportFileIn)
+    if envelope is None:
+        return _failed(*problems)
     checker = _Checker(session, today or date.today())
     prepared = _check_documents(checker, envelope.payment_documents)
     if checker.problems:

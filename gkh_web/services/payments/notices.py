@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, ValidationError
+from pydantic import Field
 from sqlmodel import Session, col, select
 
 from gkh_web.db.models import (
@@ -40,9 +40,8 @@ from gkh_web.services.data.payment_import import (
     IsoDate,
     StrictModel,
     Text,
-    parse_json_bytes,
-    size_problem,
-    validation_problems,
+    parse_envelope,
+    read_import_file,
 )
 
 NOTICES_FORMAT = "gkh.payment-notices"
@@ -193,17 +192,10 @@ class ReconciliationResult:
 
 
 def import_reconciliation_file(session: Session, path: str | Path) -> ReconciliationResult:
-    file_path = Path(path)
-    try:
-        size = file_path.stat().st_size
-    except OSError:
-        return _failed(ImportProblem("", f"Файл не найден или не открывается: {file_path}"))
-    too_big = size_problem(size)
-    if too_big is not None:
-        return _failed(too_big)
-    if file_path.is_dir():
-        return _failed(ImportProblem("", f"Это папка, а не файл: {file_path}"))
-    return import_reconciliation(session, file_path.read_bytes())
+    raw, problem = read_import_file(path)
+    if raw is None:
+        return _failed(*([problem] if problem else []))
+    return import_reconciliation(session, raw)
 
 
 def import_reconciliation(session: Session, raw: bytes) -> ReconciliationResult:
@@ -211,16 +203,9 @@ def import_reconciliation(session: Session, raw: bytes) -> ReconciliationResult:
 
     The caller commits. A notice answered before is counted as ``already`` and left as it was.
     """
-    too_big = size_problem(len(raw))
-    if too_big is not None:
-        return _failed(too_big)
-    data, problem = parse_json_bytes(raw)
-    if problem is not None:
-        return _failed(problem)
-    try:
-        envelope = ReconciliationFileIn.model_validate(data)
-    except ValidationError as error:
-        return _failed(*validation_problems(error))
+    envelope, shape_problems = parse_envelope(raw, ReconciliationFileIn)
+    if envelope is None:
+        return _failed(*shape_problems)
     provider = session.exec(
         select(ProviderOrganisation).where(ProviderOrganisation.inn == envelope.provider_inn)).first()
     if provider is None:
