@@ -117,8 +117,8 @@ def link_count(session: Session) -> int:
     return session.exec(select(sa.func.count()).select_from(ResidentAccountLink)).one()
 
 
-def only_str_and_int(view) -> bool:
-    return all(type(getattr(view, field.name)) in (str, int) for field in dataclasses.fields(view))
+def only_plain_values(view) -> bool:
+    return all(type(getattr(view, field.name)) in (str, int, bool) for field in dataclasses.fields(view))
 
 
 # --- Cabinet ---------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ def test_ivanov_sees_three_accounts_with_amounts_recomputed_from_documents(ro):
     specs = [spec for spec in DEMO_ACCOUNTS if spec.linked_to == "ivanov"]
     assert sorted(view.izhku for view in views) == sorted(spec.izhku for spec in specs)
     for view in views:
-        assert isinstance(view, LinkedAccountView) and only_str_and_int(view)
+        assert isinstance(view, LinkedAccountView) and only_plain_values(view)
         due, documents = expected_due(ro, view.account_id)
         assert (view.amount_due_kopecks, view.unpaid_documents) == (due, documents)
         assert due > 0 and documents >= 2
@@ -453,7 +453,7 @@ def check_public_view(session: Session, view: PublicAccountView, spec: DemoAccou
     account = account_of(session, spec)
     provider = session.get(ProviderOrganisation, account.provider_id)
     house = next(house for house in DEMO_HOUSES if house.key == spec.house)
-    assert only_str_and_int(view)
+    assert only_plain_values(view)
     assert (view.account_id, view.number, view.provider_name) == (account.id, spec.number, provider.short_name)
     shown = {str(getattr(view, field.name)) for field in dataclasses.fields(view)}
     assert not shown & {spec.els, spec.izhku, provider.inn, provider.bik, provider.settlement_account}

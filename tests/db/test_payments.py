@@ -276,7 +276,8 @@ def test_success_moves_documents_out_of_the_unpaid_list(session):
     for document in documents:
         assert paid_of(session, document.document_id) == document.paid_kopecks + document.due_kopecks
     assert payable(session, ivanov) == []
-    assert payment_page_for_resident(session, ivanov).empty_reason in ("all_paid", "")
+    # paid, but the providers have not accounted for it yet: not the seed's «учтена организацией» (issue 13 §4)
+    assert payment_page_for_resident(session, ivanov).empty_reason == pp.EMPTY_AWAITING_ACCOUNTING
 
 
 # --- start_payment and the gateway ----------------------------------------------------------------------------
