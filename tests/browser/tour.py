@@ -68,6 +68,7 @@ def resident_tour(page: Page, url: str, database_url: str, newcomer: str, index:
     visit(page, "pay-services")
     page.locator("#pay-next").click()
     expect(page.get_by_role("heading", name="Подтверждение оплаты")).to_be_visible()
+    page.locator("#receipt-email-line").scroll_into_view_if_needed()  # the receipt's address, above the bar
     visit(page, "pay-confirmation")
     page.goto(url + "/pay/other")
     page.locator("#other-identifier").fill(DEMO_UNLINKED_ACCOUNTS[index].izhku)
