@@ -5,7 +5,8 @@ The embedded demo ЕСИА (``/esia``) and the embedded sandbox payment gateway
 ГИС ЖКХ side talks to them only over HTTP, exactly as it would to real ones. In
 production they are not mounted at all unless a named setting allows them
 (``Settings.embedded_esia_serving`` / ``sandbox_serving``). The gateway's
-notifications arrive at ``/payments/webhook``.
+notifications arrive at ``/payments/webhook``. The embedded SMTP sink's letters (``/demo/outbox``)
+are mounted in demo mode only.
 """
 
 import base64
@@ -22,6 +23,7 @@ from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gkh_web.esia.api import esia_routes
+from gkh_web.mail_sink.pages import outbox_routes
 from gkh_web.payment_webhook import webhook_routes
 from gkh_web.sandbox_gateway import pages as sandbox_pages
 from gkh_web.sandbox_gateway import sandbox_routes
@@ -77,6 +79,8 @@ def build_api() -> Starlette:
         routes += esia_routes()
     if settings.sandbox_serving:
         routes += sandbox_routes()
+    if settings.smtp_sink_serving:
+        routes += outbox_routes()
     return Starlette(routes=routes)
 
 

@@ -53,6 +53,7 @@ from gkh_web.services.data.demo_data import (
 )
 from gkh_web.services.data.payment_import import import_payment_documents_file
 from gkh_web.services.identity import residents
+from gkh_web.services.mail.smtp import redacted
 from gkh_web.services.payments import notices
 from gkh_web.settings import get_settings
 
@@ -227,6 +228,8 @@ def _check_config(_args) -> int:
         print(config_check.refusal_text(problems, settings.env), file=sys.stderr)
         return EXIT_FAILED
     print(f"Настройки годятся для GKH_ENV={settings.env}; публичный адрес {settings.public_url}")
+    print(f"Квитанции по почте: через {redacted(settings.smtp_url)}, от {settings.mail_from}" if settings.smtp_url
+          else "Квитанции по почте не отправляются (GKH_SMTP_URL не задан)")
     return EXIT_OK
 
 

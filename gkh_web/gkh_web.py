@@ -9,10 +9,12 @@ import reflex as rx
 from gkh_web import routes
 from gkh_web.api import build_api, security_headers
 from gkh_web.components import connection
+from gkh_web.mail_sink.server import serve_mail_sink
 from gkh_web.services import config_check
 from gkh_web.settings import get_settings
 from gkh_web.state.session import TabGuard
 from gkh_web.tasks.esia_registration import register_own_esia_client
+from gkh_web.tasks.receipt_sender import send_receipts_forever
 from gkh_web.tasks.reconciler import reconcile_payments_forever
 
 config_check.enforce(get_settings())  # production never starts on demo defaults
@@ -28,3 +30,5 @@ app.add_middleware(TabGuard())
 routes.register(app)
 app.register_lifespan_task(register_own_esia_client)
 app.register_lifespan_task(reconcile_payments_forever)
+app.register_lifespan_task(serve_mail_sink)  # demo mode only: the embedded SMTP sink
+app.register_lifespan_task(send_receipts_forever)

@@ -7,9 +7,10 @@ The embedded defaults run on one machine with no outside services (SQLite in
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from gkh_web import paths
 
@@ -24,6 +25,10 @@ DEMO_ESIA_CLIENT_SECRET = "demo-esia-secret"
 SANDBOX_SHOP_SECRET = "sandbox-secret"
 SANDBOX_WEBHOOK_SECRET = "sandbox-webhook-secret"
 """The embedded defaults: known to everyone who reads this file, so production refuses them."""
+DEMO_MAIL_FROM = "ГИС ЖКХ <no-reply@gkh.example>"
+"""The demo sender: ``.example`` is reserved and reaches nobody, so production refuses it."""
+MAIL_OFF = "off"
+"""``GKH_SMTP_URL=off``: no e-mail at all, also in demo mode (where unset means the embedded sink)."""
 
 
 
@@ -135,6 +140,26 @@ class Settings:
     gateway_timeout_seconds: int
     """Longest wait for one gateway answer before the outcome counts as unknown (``GKH_GATEWAY_TIMEOUT_SECONDS``)."""
 
+    smtp_url: str | None = field(default=None, repr=False)
+    """Where receipts are sent (``GKH_SMTP_URL``: ``smtp://`` or ``smtps://user:pass@host:port``); None = no
+    e-mail. Unset in demo mode = the embedded sink (``mail_sink``); unset in production = no e-mail. Holds a
+    password: never printed (``repr=False``; ``services.mail.smtp.redacted`` for messages)."""
+
+    mail_from: str = DEMO_MAIL_FROM
+    """The letters' «From» (``GKH_MAIL_FROM``); the Message-ID's domain is its domain."""
+
+    smtp_sink_port: int = 2525
+    """Port of the embedded SMTP sink on 127.0.0.1 (``GKH_SMTP_SINK_PORT``; demo mode only)."""
+
+    smtp_sink_dir: str = ""
+    """Where the embedded sink keeps the letters it received (``GKH_SMTP_SINK_DIR``, ``data/outbox``)."""
+
+    smtp_timeout_seconds: int = 20
+    """Longest wait for one SMTP conversation (``GKH_SMTP_TIMEOUT_SECONDS``)."""
+
+    mail_interval_seconds: int = 5
+    """How often the receipt sender looks for letters to send, once across workers (``GKH_MAIL_INTERVAL_SECONDS``)."""
+
     @property
     def is_production(self) -> bool:
         return self.env == ENV_PRODUCTION
@@ -149,6 +174,16 @@ class Settings:
         if not path_and_query.startswith("/") or path_and_query.startswith("//"):
             raise ValueError("a path of this app must start with a single /")
         return self.public_url + path_and_query
+
+    @property
+    def smtp_sink_serving(self) -> bool:
+        """The embedded SMTP sink and ``/demo/outbox`` run: demo mode only, never in production."""
+        return not self.is_production
+
+    @property
+    def mail_enabled(self) -> bool:
+        """Receipts go out by e-mail (an SMTP server is configured or, in demo mode, the embedded sink)."""
+        return self.smtp_url is not None
 
     @property
     def embedded_esia_serving(self) -> bool:
@@ -213,7 +248,29 @@ def get_settings() -> Settings:
         reconcile_interval_seconds=int(os.environ.get("GKH_RECONCILE_INTERVAL_SECONDS", "60")),
         reconcile_stale_after_seconds=int(os.environ.get("GKH_RECONCILE_STALE_AFTER_SECONDS", "60")),
         gateway_timeout_seconds=int(os.environ.get("GKH_GATEWAY_TIMEOUT_SECONDS", "15")),
+        **_mail_settings(),
     )
+
+
+def _mail_settings() -> dict[str, Any]:
+    """``GKH_SMTP_URL`` and friends; unset in demo mode means the embedded sink on loopback."""
+    production = (os.environ.get("GKH_ENV") or ENV_DEMO).strip().lower() == ENV_PRODUCTION
+    sink_port = int(os.environ.get("GKH_SMTP_SINK_PORT", "2525"))
+    url = (os.environ.get("GKH_SMTP_URL") or "").strip()
+    if url.lower() == MAIL_OFF:
+        smtp_url: str | None = None
+    elif url:
+        smtp_url = url
+    else:
+        smtp_url = None if production else f"smtp://127.0.0.1:{sink_port}"
+    return {
+        "smtp_url": smtp_url,
+        "mail_from": (os.environ.get("GKH_MAIL_FROM") or DEMO_MAIL_FROM).strip(),
+        "smtp_sink_port": sink_port,
+        "smtp_sink_dir": os.environ.get("GKH_SMTP_SINK_DIR") or str(PROJECT_ROOT / "data" / "outbox"),
+        "smtp_timeout_seconds": int(os.environ.get("GKH_SMTP_TIMEOUT_SECONDS", "20")),
+        "mail_interval_seconds": int(os.environ.get("GKH_MAIL_INTERVAL_SECONDS", "5")),
+    }
 
 
 def _flag(text: str) -> bool:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from gkh_web import paths
-from gkh_web.components.fields import ERROR_RED
+from gkh_web.components.fields import ERROR_RED, big_input, labelled_field
 from gkh_web.components.layout import HEADER_BLUE
 from gkh_web.components.text_size import text_px
+from gkh_web.domain import receipt_mail as rm
 from gkh_web.services.payments.page import (
     EMPTY_ALL_PAID,
     EMPTY_AWAITING_ACCOUNTING,
@@ -393,11 +394,46 @@ def _confirmed_account(account: ConfirmedAccount) -> rx.Component:
     )
 
 
+def _receipt_address() -> rx.Component:
+    """Where the receipt goes: the profile's address, changeable for this payment (checked by the server
+    when the field is left and again at «Оплатить»); with e-mail off, the screen says so."""
+    return rx.card(
+        rx.cond(
+            PayPageState.mail_enabled,
+            rx.vstack(
+                labelled_field(
+                    "Электронная почта для квитанции",
+                    # Uncontrolled: what the resident types is sent with «Оплатить» (and checked on leaving it).
+                    big_input(id="receipt-email", name="receipt_email", default_value=PayPageState.receipt_email,
+                              type="email", input_mode="email", auto_complete="off",
+                              on_blur=PayPageState.check_receipt_email),
+                    PayPageState.receipt_email_error,
+                    field_id="receipt-email",
+                    hint="Можно указать другой адрес — только для этой квитанции. Пустое поле — без письма.",
+                ),
+                rx.cond(
+                    (PayPageState.receipt_email != "") & (PayPageState.receipt_email_error == ""),
+                    rx.text("Квитанция будет отправлена на ",
+                            rx.text(PayPageState.receipt_email, as_="span", weight="bold"),
+                            size="3", id="receipt-email-line", overflow_wrap="anywhere"),
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            rx.text(rm.MSG_MAIL_OFF, size="3", id="receipt-email-line"),
+        ),
+        width="100%",
+        class_name="receipt-address",
+    )
+
+
 def confirmation_view() -> rx.Component:
-    return rx.vstack(
+    """A form: «Оплатить» sends the receipt address typed in it (Enter in the field does the same)."""
+    return rx.form(rx.vstack(
         rx.heading("Подтверждение оплаты", as_="h1", size="7"),
         rx.text("Проверьте документы, суммы и получателей.", size="4", color_scheme="gray"),
         rx.vstack(rx.foreach(PayPageState.confirmed_accounts, _confirmed_account), spacing="3", width="100%"),
+        _receipt_address(),
         rx.card(  # sticky like the payment page's: «Оплатить» in view however many documents there are
             rx.vstack(
                 rx.flex(rx.text("Итого по документам", size="5"), rx.spacer(),
@@ -407,9 +443,9 @@ def confirmation_view() -> rx.Component:
                 rx.text(COMMISSION_AT_CHOICE, size="3", id="confirm-commission-note"),
                 rx.flex(
                     rx.button("Назад", size="4", variant="soft", color_scheme="gray", on_click=PayPageState.back,
-                              id="confirm-back", height="56px"),
+                              id="confirm-back", height="56px", type="button"),
                     rx.button("Оплатить", size="4", height="56px", id="confirm-pay", background=HEADER_BLUE,
-                              on_click=PayPageState.choose_method),
+                              type="submit"),
                     gap="12px",
                     justify="end",
                     width="100%",
@@ -426,7 +462,7 @@ def confirmation_view() -> rx.Component:
         ),
         spacing="4",
         width="100%",
-    )
+    ), on_submit=PayPageState.submit_confirmation, reset_on_submit=False, width="100%", id="confirm-form")
 
 
 CARD_BRANDS = ("МИР", "Visa", "Mastercard", "Maestro", "UnionPay", "JCB")

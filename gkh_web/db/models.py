@@ -524,3 +524,64 @@ class RateLimitCounter(SQLModel, table=True):
     count: int = Field(default=0)
     expires_at: int = Field(sa_type=sa.BigInteger, index=True)
     """Unix seconds after which the row can be deleted."""
+
+
+# --- Receipts by e-mail (issue 13) -----------------------------------------------------------------
+
+RECEIPT_MAIL_STATUSES = ("pending", "sending", "sent", "failed")
+"""Waiting (first time or after a temporary failure) / claimed by a sender, outcome not yet recorded /
+accepted by the SMTP server / refused for good (a 5xx, or too many attempts)."""
+
+RECEIPT_MAIL_OUTCOMES = ("sent", "temporary", "permanent", "unknown")
+"""An attempt: accepted / 4xx or the server unreachable / 5xx / the connection broke after the letter
+went out (or the sender died): the outcome is unknown, so the retry carries the same Message-ID."""
+
+
+class ReceiptMail(SQLModel, table=True):
+    """The «send the receipt» job of one succeeded payment: a transactional outbox.
+
+    Written by ``services.payments.status.transition`` in the very transaction that marks the
+    payment succeeded, so a crash can lose neither the payment's success nor its letter. The
+    sender (``services.mail.outbox``) claims a job with a conditional UPDATE, talks to SMTP
+    outside any transaction and records the outcome; every try is a ``receipt_mail_attempt``.
+    """
+
+    __tablename__ = "receipt_mail"
+    __table_args__ = (
+        sa.CheckConstraint(_one_of("status", RECEIPT_MAIL_STATUSES), name="status_allowed"),
+        sa.Index("ix_receipt_mail_due", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="payment.id", ondelete="CASCADE", unique=True)
+    to_address: str = Field(max_length=255)
+    message_id: str = Field(max_length=200, unique=True)
+    """``<receipt-000042-…@domain>``: the same on every try, so a letter sent twice is recognisable."""
+    status: str = Field(max_length=10, default="pending")
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = aware_datetime_field(default_factory=utc_now)
+    claimed_until: datetime | None = aware_datetime_field(default=None)
+    """While ``sending``: after this moment the claim counts as a dead sender's (outcome unknown)."""
+    last_error: str | None = Field(default=None, max_length=300)
+    """The SMTP server's answer to the last failed try, in its words (never a password)."""
+    created_at: datetime = aware_datetime_field(default_factory=utc_now)
+    sent_at: datetime | None = aware_datetime_field(default=None)
+
+
+class ReceiptMailAttempt(SQLModel, table=True):
+    """One try at sending a receipt: when, by whom, and what the SMTP server said."""
+
+    __tablename__ = "receipt_mail_attempt"
+    __table_args__ = (
+        sa.CheckConstraint(f"outcome IS NULL OR {_one_of('outcome', RECEIPT_MAIL_OUTCOMES)}", name="outcome_allowed"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    receipt_mail_id: int = Field(foreign_key="receipt_mail.id", ondelete="CASCADE", index=True)
+    started_at: datetime = aware_datetime_field(default_factory=utc_now)
+    finished_at: datetime | None = aware_datetime_field(default=None)
+    holder: str = Field(max_length=200)
+    outcome: str | None = Field(default=None, max_length=10)
+    """NULL while the try runs (or when its sender died: then it counts as «unknown»)."""
+    smtp_code: int | None = Field(default=None)
+    detail: str | None = Field(default=None, max_length=300)

@@ -11,6 +11,7 @@ import reflex as rx
 from gkh_web import paths
 from gkh_web.components.buttons import link_button
 from gkh_web.components.layout import HEADER_BLUE, page_frame
+from gkh_web.components.receipt_mail import mail_line
 from gkh_web.domain import payment_states as ps
 from gkh_web.services.payments import PaymentItemView
 from gkh_web.state.pay_result import PaymentResultState
@@ -77,6 +78,7 @@ def _succeeded() -> rx.Component:
     return rx.vstack(
         _title("circle-check", SUCCESS_GREEN, "Оплата выполнена"),
         _details("Квитанция об оплате"),
+        mail_line(PaymentResultState.mail_text, PaymentResultState.mail_state, id="receipt-mail-status"),
         rx.flex(
             rx.button(rx.icon("file-down", size=22), "Скачать квитанцию (PDF)", size="4",
                       on_click=PaymentResultState.download_receipt, id="receipt-download", background=HEADER_BLUE),

@@ -1,10 +1,11 @@
 """``/payments`` — «Мои платежи»: each payment under its state's one name (the result page's title), what
-failed if it failed, and what was charged with the commission in it."""
+failed if it failed, what was charged with the commission in it, and where the receipt letter stands."""
 
 import reflex as rx
 
 from gkh_web import paths
 from gkh_web.components.layout import page_frame
+from gkh_web.components.receipt_mail import mail_line
 from gkh_web.domain import payment_states as ps
 from gkh_web.services.payments import PaymentItemView, PaymentView
 from gkh_web.state.payment_history import PaymentHistoryState
@@ -30,6 +31,7 @@ def _payment(payment: PaymentView) -> rx.Component:
                 rx.cond(payment.failure_text != "",
                         rx.text(payment.failure_text, size="2", class_name="history-reason")),
                 rx.cond(payment.card_text != "", rx.text(payment.card_text, size="2", color_scheme="gray")),
+                mail_line(payment.mail_text, payment.mail_state, class_name="history-mail"),
                 rx.cond(payment.in_progress,
                         rx.link("Подробнее о платеже", href=paths.PAY_RESULT + "?payment=" + payment.public_id,
                                 size="3", class_name="history-open")),

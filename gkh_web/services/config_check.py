@@ -10,11 +10,14 @@ restart per mistake. In demo mode (the default) the same defaults are the point.
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from gkh_web.services import rate_limits
+from gkh_web.services.mail.smtp import SmtpUrlError, parse_smtp_url
 from gkh_web.settings import (
     DEMO_ESIA_CLIENT_SECRET,
+    DEMO_MAIL_FROM,
     ENVIRONMENTS,
     SANDBOX_SHOP_SECRET,
     SANDBOX_WEBHOOK_SECRET,
@@ -54,6 +57,20 @@ def _rate_limits_problem(text: str) -> str | None:
     return None
 
 
+def _mail_problems(settings: Settings) -> list[str]:
+    """``GKH_SMTP_URL`` must parse (its password never shown); ``GKH_MAIL_FROM`` must be one address."""
+    problems = []
+    if settings.smtp_url is not None:
+        try:
+            parse_smtp_url(settings.smtp_url)
+        except SmtpUrlError as error:
+            problems.append(str(error))
+    _, address = parseaddr(settings.mail_from)
+    if "@" not in address or any(ch in settings.mail_from for ch in "\r\n"):
+        problems.append(f"GKH_MAIL_FROM={settings.mail_from!r}: нужен адрес вида «ГИС ЖКХ <no-reply@домен>»")
+    return problems
+
+
 def config_problems(settings: Settings) -> list[str]:
     """Everything wrong with ``settings`` for their mode, in Russian, one line each ([] = fine)."""
     if settings.env not in ENVIRONMENTS:
@@ -66,6 +83,7 @@ def config_problems(settings: Settings) -> list[str]:
         ]
         if problem
     ]
+    problems += _mail_problems(settings)
     if not settings.is_production:
         return problems
     if settings.esia_client_secret == DEMO_ESIA_CLIENT_SECRET:
@@ -86,6 +104,8 @@ def config_problems(settings: Settings) -> list[str]:
             "GKH_GATEWAY_URL не задан: оплата шла бы в песочницу — задайте адрес платёжного шлюза "
             "(или GKH_PRODUCTION_ALLOW_SANDBOX_GATEWAY=1 для стенда)"
         )
+    if settings.mail_enabled and settings.mail_from == DEMO_MAIL_FROM:
+        problems.append("GKH_MAIL_FROM: стоит демо-адрес в зоне .example — задайте адрес отправителя квитанций")
     for name, url in (("GKH_ESIA_URL", settings.esia_url), ("GKH_GATEWAY_URL", settings.gateway_url)):
         if url is not None and urlsplit(url).scheme != "https":
             problems.append(f"{name}={url!r}: в продакшене адрес должен начинаться с https://")

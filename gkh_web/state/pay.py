@@ -39,6 +39,7 @@ from gkh_web.domain.allocation import (
     check_document_amount,
     selection_figures,
 )
+from gkh_web.domain.contacts import ContactError, normalize_email
 from gkh_web.domain.money import format_rubles
 from gkh_web.services import payments
 from gkh_web.services.accounts import AccessDenied, AccountLookupError
@@ -247,7 +248,11 @@ class PayPageState(ResidentPage, rx.State):
     card_charged_text: rx.Field[str] = rx.field("")
     wallet_commission_text: rx.Field[str] = rx.field("")
     wallet_charged_text: rx.Field[str] = rx.field("")
-    _receipt_email: str = ""
+    mail_enabled: rx.Field[bool] = rx.field(False)
+    """Receipts go out by e-mail (``GKH_SMTP_URL``): the confirmation offers the address."""
+    receipt_email: rx.Field[str] = rx.field("")
+    """Where this payment's receipt goes: the profile's address, or what the resident typed (checked)."""
+    receipt_email_error: rx.Field[str] = rx.field("")
     _confirmed_total_kopecks: int = 0
     _shown_charges: dict[str, int] = {}
     """Method → sum + commission as the method cards show it: what «Перейти к оплате» may charge."""
@@ -298,7 +303,8 @@ class PayPageState(ResidentPage, rx.State):
         (await self.get_state(PayDocumentsState)).close_all()
         self.services, self.shown_services = {}, {}
         self.step, self.confirm_error, self.pay_error, self._payment_id = STEP_SELECT, "", "", 0
-        self._receipt_email = profile.email
+        self.receipt_email, self.receipt_email_error = profile.email, ""
+        self.mail_enabled = get_settings().mail_enabled
         await (await self.get_state(PaySelectionState)).start(page)
         self.rows_version += 1
         self.loaded = True
@@ -350,9 +356,40 @@ class PayPageState(ResidentPage, rx.State):
         self.step = STEP_SELECT
         self._payment_id = 0
 
+    def _take_receipt_email(self, text: object) -> bool:
+        """The address typed on the confirmation, checked as on the agreement page; "" = no letter."""
+        typed = str(text or "").strip()
+        if not typed:
+            self.receipt_email, self.receipt_email_error = "", ""
+            return True
+        try:
+            email = normalize_email(typed)
+        except ContactError as error:
+            self.receipt_email_error = str(error)
+            return False
+        self.receipt_email, self.receipt_email_error = email, ""
+        return True
+
+    @event
+    def check_receipt_email(self, text: str):
+        """The address field lost focus: the message at the field, or the new «Квитанция будет отправлена на …»."""
+        if self.step == STEP_CONFIRM and self.mail_enabled:
+            self._take_receipt_email(text)
+
+    @event
+    async def submit_confirmation(self, form_data: dict):
+        """The confirmation's form («Оплатить», or Enter in the address field): the address, then the methods."""
+        if self.step == STEP_CONFIRM and self.mail_enabled and not self._take_receipt_email(
+                form_data.get("receipt_email", self.receipt_email)):
+            return  # the message stands at the field; nothing moves on
+        return await self._to_methods()
+
     @event
     async def choose_method(self):
         """«Оплатить» on the confirmation: the page «Выбор способа оплаты» with each method's commission."""
+        return await self._to_methods()
+
+    async def _to_methods(self):
         if self.step == STEP_CONFIRM:
             self.step, self.pay_error = STEP_METHOD, ""
             await self.load_charges()
@@ -409,7 +446,8 @@ class PayPageState(ResidentPage, rx.State):
                 self.pay_error = MSG_COMMISSION_UNKNOWN
                 return
             typed = (await self.get_state(PaySelectionState)).typed_amounts()
-            public_id, email = self._public_account_id or None, self._receipt_email or None
+            public_id = self._public_account_id or None
+            email = (self.receipt_email or None) if self.mail_enabled else None
             try:
                 record = await in_transaction(lambda session: payments.create_payment(
                     session, resident_id=resident_id, choices=typed, public_account_id=public_id,
@@ -420,7 +458,7 @@ class PayPageState(ResidentPage, rx.State):
                 self._show_charges([method_charge(name, changed.amount_kopecks, rates[name]) for name in METHODS])
                 self.pay_error = str(changed)
                 return
-            except (payments.DocumentBeingPaid, SelectionError, AccessDenied) as error:
+            except (payments.DocumentBeingPaid, SelectionError, AccessDenied, ContactError) as error:
                 self.pay_error = _payment_refusal(error)
                 return
             self._payment_id, self._payment_public_id, self.pay_error = record.id, record.public_id, ""

@@ -38,6 +38,8 @@ class PaymentResultState(ResidentPage, rx.State):
     failure_text: rx.Field[str] = rx.field("")
     pending_text: rx.Field[str] = rx.field("")
     nothing_charged: rx.Field[bool] = rx.field(False)
+    mail_text: rx.Field[str] = rx.field("")
+    mail_state: rx.Field[str] = rx.field("")
     _public_id: str = ""
     _polling: bool = False
 
@@ -65,6 +67,7 @@ class PaymentResultState(ResidentPage, rx.State):
         self.commission_text, self.charged_text = view.commission_text, view.charged_text
         self.status_name, self.failure_text, self.pending_text = view.status_name, view.failure_text, view.pending_text
         self.nothing_charged = view.nothing_charged
+        self.mail_text, self.mail_state = view.mail_text, view.mail_state
 
     @event
     def continue_payment(self):

@@ -101,3 +101,11 @@ def accessibility_violation_ids(page: Page) -> set[str]:
     page.evaluate(AXE_JS.read_text(encoding="utf-8"))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return {violation["id"] for violation in result["violations"]}
+
+
+def pay_on_card_page(page: Page, number: str) -> None:
+    """The sandbox gateway's card page: a card number, any future expiry and CVC, «Оплатить»."""
+    page.locator("#card_number").fill(number)
+    page.locator("#expiry").fill("12/30")
+    page.locator("#cvc").fill("123")
+    page.get_by_role("button", name="Оплатить").click()

@@ -140,6 +140,10 @@ def _serve(workdir: Path, database_url: str, sandbox_url: str, extra_env: dict[s
     # The address residents use: every redirect_uri and return_url is built from it, and only it may
     # open the websocket (the demo data registers its callback with the demo ЕСИА).
     env["GKH_PUBLIC_URL"] = balancer.url if balancer else f"http://127.0.0.1:{ports[0]}"
+    # The embedded SMTP sink on a port and in a folder of this server's own; the sender looks every second.
+    env.update(GKH_SMTP_SINK_PORT=str(free_port()), GKH_SMTP_SINK_DIR=str(workdir / "outbox"),
+               GKH_MAIL_INTERVAL_SECONDS="1")
+    env.pop("GKH_SMTP_URL", None)
     env.update(extra_env or {})
     for command in (["db", "upgrade"], ["demo"]):
         subprocess.run([str(BIN / "gkh"), *command], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from gkh_web.domain.money import format_rubles, parse_rubles
 from gkh_web.services.data.demo_data import DEMO_LOGINS
-from tests.browser.flows import open_amount_list, sign_in_to_cabinet
+from tests.browser.flows import open_amount_list, pay_on_card_page, sign_in_to_cabinet
 from tests.browser.test_payment_page import _account_sum, _expect_total, _total
 
 pytestmark = pytest.mark.browser
@@ -117,10 +117,7 @@ def test_one_payment_walked_across_two_backends_stays_consistent(served_app, kio
     served_app.balancer.pin_next_websocket(1)  # the gateway sends the payer back to /pay/result
     page.locator("#pay-card").click()
     expect(page).to_have_url(re.compile(r"/sandbox-gateway/pay/"))
-    page.locator("#card_number").fill("2202 4743 0132 2987")
-    page.locator("#expiry").fill("12/30")
-    page.locator("#cvc").fill("123")
-    page.get_by_role("button", name="Оплатить").click()
+    pay_on_card_page(page, "2202 4743 0132 2987")
     expect(page).to_have_url(re.compile(r"/pay/result\?payment="), timeout=15_000)
     expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
     assert served_app.balancer.websockets[-1].backend == 1

@@ -68,6 +68,7 @@ def resident_tour(page: Page, url: str, database_url: str, newcomer: str, index:
     visit(page, "pay-services")
     page.locator("#pay-next").click()
     expect(page.get_by_role("heading", name="Подтверждение оплаты")).to_be_visible()
+    page.locator("#receipt-email-line").scroll_into_view_if_needed()  # the receipt's address, above the bar
     visit(page, "pay-confirmation")
     page.goto(url + "/pay/other")
     page.locator("#other-identifier").fill(DEMO_UNLINKED_ACCOUNTS[index].izhku)
@@ -102,7 +103,27 @@ def resident_tour(page: Page, url: str, database_url: str, newcomer: str, index:
     page.get_by_role("button", name="Оплатить").click()
     expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
     visit(page, "pay-result")
+    receipt_sent(page, url)
+    visit(page, "payments-receipt")
+    page.goto(url + "/demo/outbox")
+    expect(page.locator(".outbox-letter").first).to_be_visible()
+    visit(page, "demo-outbox")
+    page.locator(".outbox-letter a").first.click()
+    expect(page.locator("#letter-subject")).to_contain_text("Квитанция об оплате ЖКУ")
+    visit(page, "demo-outbox-letter")
+    page.goto(url + "/cabinet")
     page.get_by_role("button", name="Выйти").click()
+
+
+def receipt_sent(page: Page, url: str, *, seconds: int = 30) -> None:
+    """«Мои платежи» once the newest payment's receipt has left (the sender looks every second in tests)."""
+    for _ in range(seconds):
+        page.goto(url + "/payments")
+        expect(page.locator(".history-payment").first).to_be_visible()
+        if "Квитанция отправлена" in page.locator(".history-payment").first.inner_text():
+            return
+        page.wait_for_timeout(1000)
+    expect(page.locator(".history-mail").first).to_contain_text("Квитанция отправлена")
 
 
 def _card(page: Page, number: str) -> None:

@@ -27,3 +27,18 @@ async def signed_in_tab(cls, key: str, url: str = "http://localhost:3000/", **ta
     state = tab(cls, url, **tab_args)
     (await state.get_state(SessionState))._token = signed_in_token(key)
     return state
+
+
+async def other_account_pay_page(izhku: str, payer: str = "sidorov", base: str = "http://localhost:3000"):
+    """The payment page of another person's account found by its ИЖКУ, in ``payer``'s signed-in tab, opened."""
+    from gkh_web.state.pay import PayPageState
+    from gkh_web.state.pay_other import PayOtherState
+
+    other = await signed_in_tab(PayOtherState, payer, f"{base}/pay/other")
+    await other.open_page()
+    await other.search({"identifier": izhku})
+    [found] = other.results
+    go_to(other, f"{base}/pay?ref={found.ref}")
+    page = await other.get_state(PayPageState)
+    assert await page.open_page() is None
+    return page

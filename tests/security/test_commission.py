@@ -31,11 +31,10 @@ from gkh_web.services.payments.commission import method_rates
 from gkh_web.services.payments.gateway_client import GatewayRejected
 from gkh_web.state import pay as pay_state
 from gkh_web.state.pay import MSG_COMMISSION_UNKNOWN, PayPageState
-from gkh_web.state.pay_other import PayOtherState
 from tests.db.test_payments import RETURN_URL, T0, choose, resident
 from tests.db.test_payments_sandbox import sandbox  # noqa: F401  (the in-process sandbox, as a fixture)
 from tests.fake_gateway import FakeGateway, http_gateway
-from tests.security.tabs import go_to, signed_in_tab
+from tests.security.tabs import other_account_pay_page
 
 CARD = CommissionRate(100, 1000)
 """The demo card's declared rate: 1 %, at least 10 ₽."""
@@ -172,13 +171,7 @@ def fake_gateway(monkeypatch) -> FakeGateway:
 
 
 async def _method_page(demo_db: str, izhku: str = DEMO_UNLINKED_ACCOUNTS[0].izhku) -> PayPageState:
-    other = await signed_in_tab(PayOtherState, "sidorov", f"{BASE}/pay/other")
-    await other.open_page()
-    await other.search({"identifier": izhku})
-    [found] = other.results
-    go_to(other, f"{BASE}/pay?ref={found.ref}")
-    page = await other.get_state(PayPageState)
-    assert await page.open_page() is None
+    page = await other_account_pay_page(izhku, base=BASE)
     await page.proceed()
     await page.choose_method()
     return page

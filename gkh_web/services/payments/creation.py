@@ -20,6 +20,7 @@ from gkh_web.db.models import (
 )
 from gkh_web.domain import payment_states as ps
 from gkh_web.domain.commission import FREE, CommissionRate, commission_kopecks
+from gkh_web.domain.contacts import normalize_email
 from gkh_web.domain.money import format_rubles
 from gkh_web.services.payments import page as payment_page
 from gkh_web.services.payments.status import _event
@@ -129,6 +130,8 @@ def create_payment(
     """
     if method is not None and method not in ("card", "wallet"):
         raise ValueError("unknown payment method")
+    if receipt_email:
+        normalize_email(receipt_email)  # ContactError before anything else: the address is the resident's to fix
     try:
         selection = payment_page.confirm_selection(
             session,
@@ -157,7 +160,7 @@ def create_payment(
         commission_kopecks=commission,
         description=f"{DESCRIPTION_PREFIX}: {numbers}"[:128],
         return_url=return_url,
-        receipt_email=receipt_email,
+        receipt_email=normalize_email(receipt_email) if receipt_email else None,  # one address, never a header
         created_at=moment,
         updated_at=moment,
     )

@@ -23,6 +23,7 @@ from gkh_web.db.models import (
 )
 from gkh_web.db.threads import in_thread
 from gkh_web.domain import payment_states as ps
+from gkh_web.services.mail.jobs import enqueue_receipt
 from gkh_web.services.payments.gateway_client import (
     GatewayPayment,
 )
@@ -97,7 +98,8 @@ def transition(
     compare-and-set UPDATE of the status (a concurrent writer that moved it
     first makes this call re-read and decide again), one ``payment_event``,
     ``open`` cleared on the items when the new status is final, and on
-    SUCCEEDED the items' amounts added to ``payment_document.paid_kopecks``.
+    SUCCEEDED the items' amounts added to ``payment_document.paid_kopecks``
+    and the «send the receipt» job added (``services.mail.jobs``: the outbox).
     A success reached from a final failure (the gateway says the money was
     taken after all) is a correction: allowed, audited, ``needs_review`` set.
     """
@@ -135,6 +137,7 @@ def transition(
             session.execute(sa.update(PaymentItem).where(col(PaymentItem.payment_id) == payment_id).values(open=None))
         if to_status == ps.SUCCEEDED:
             _settle(session, payment_id)
+            enqueue_receipt(session, payment, moment)  # the letter's job commits with the success, or neither does
         session.flush()
         return True
     raise RuntimeError(f"payment {payment_id} keeps changing under us")

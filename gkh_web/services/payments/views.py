@@ -20,9 +20,12 @@ from gkh_web.db.models import (
     stored_id,
 )
 from gkh_web.domain import payment_states as ps
+from gkh_web.domain import receipt_mail as rm
 from gkh_web.domain.dates import format_date, format_moment, format_period
 from gkh_web.domain.money import format_rubles
+from gkh_web.services.mail.jobs import LetterState, letter_states
 from gkh_web.services.payments import gateway_pages, notices
+from gkh_web.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -73,13 +76,18 @@ class PaymentView:
     """What an unfinished payment waits for, and the next step."""
     nothing_charged: bool = False
     """A final failure: the gateway took no money (its status says so)."""
+    mail_text: str = ""
+    """The receipt letter: «Квитанция отправлена на …», «Не удалось отправить квитанцию — повторим», a final
+    refusal, «Квитанции по почте не отправляются»; "" before success."""
+    mail_state: str = ""
+    """``sent`` / ``pending`` / ``retrying`` / ``failed`` / ``off`` (no letter will go) / "" — the line's colour."""
     continue_url: str = ""
     """The gateway's page while the payer has not finished there (AWAITING_CUSTOMER), else "": after a lost
     or late answer, a crash or a reload the resident gets back to it instead of waiting out the expiry."""
 
 
 def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50) -> list[PaymentView]:
-    """The resident's payments, newest first (two queries)."""
+    """The resident's payments, newest first (three queries: payments, their items, their letters)."""
     payments = session.exec(
         select(Payment)
         .where(Payment.resident_id == resident_id)
@@ -116,6 +124,8 @@ def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50)
                 else "",
             )
         )
+    letters = letter_states(session, [stored_id(payment) for payment in payments])
+    lines = {stored_id(payment): _letter_line(payment, letters.get(stored_id(payment))) for payment in payments}
     return [
         PaymentView(
             number=payment.number,
@@ -136,6 +146,8 @@ def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50)
             failure_text=ps.failure_text(payment.status, payment.failure_reason),
             pending_text=ps.PENDING_TEXTS.get(payment.status, ""),
             nothing_charged=ps.nothing_charged(payment.status),
+            mail_text=lines[stored_id(payment)][0],
+            mail_state=lines[stored_id(payment)][1],
             continue_url=(gateway_pages.browser_address(payment.confirmation_url) or "")
             if payment.status == ps.AWAITING_CUSTOMER
             else "",
@@ -161,6 +173,22 @@ def payment_view(session: Session, resident_id: int, public_id: str) -> PaymentV
     if payment is None:
         return None
     return next(view for view in payments_of_resident(session, resident_id, limit=500) if view.public_id == public_id)
+
+
+def _letter_line(payment: Payment, letter: LetterState | None) -> tuple[str, str]:
+    """(``mail_text``, ``mail_state``) of a payment: its letter's state, or why none goes."""
+    if payment.status != ps.SUCCEEDED:
+        return "", ""
+    if letter is not None:
+        retrying = letter.failed_before and letter.status in (rm.PENDING, rm.SENDING)
+        state = "retrying" if retrying else ("pending" if letter.status == rm.SENDING else letter.status)
+        text = rm.letter_state_text(letter.status, letter.to_address, failed_before=letter.failed_before)
+        return text, state
+    if not get_settings().mail_enabled:
+        return rm.MSG_MAIL_OFF, "off"
+    if not payment.receipt_email:
+        return rm.MSG_NO_ADDRESS, "off"
+    return "", ""
 
 
 def _commission_text(commission_kopecks: int) -> str:
