@@ -11,6 +11,10 @@ PORT ?= 3000
 # open the websocket. Behind a proxy or on a LAN tablet set it to what the browser types.
 GKH_PUBLIC_URL ?= http://localhost:$(PORT)
 export GKH_PUBLIC_URL
+# A shared kiosk: the result page saves no receipt file on it, it shows a QR code with a short-lived link
+# to the receipt for the resident's phone (GKH_KIOSK=0 for phones and desktops: the PDF download).
+GKH_KIOSK ?= 1
+export GKH_KIOSK
 BUN_VERSION := 1.4.5
 AXE_VERSION := 4.14.1
 
