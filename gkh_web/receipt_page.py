@@ -34,6 +34,7 @@ header{{background:{HEADER_BLUE};color:#fff;padding:12px 20px;font-weight:bold;f
 main{{max-width:720px;margin:0 auto;padding:20px 16px 32px}}
 h1{{font-size:28px;margin:0 0 12px}}
 .card{{background:#fff;border-radius:12px;padding:20px;box-shadow:0 1px 4px #0002;margin:0 0 16px}}
+.card>p{{margin:0 0 8px}}
 .item{{border-top:1px solid #d5dbe3;padding:10px 0}}
 .item:first-of-type{{border-top:0}}
 .row{{display:flex;flex-wrap:wrap;justify-content:space-between;gap:4px 12px}}

@@ -86,7 +86,8 @@ def _services() -> DocumentServices:
 def _sheet() -> rx.Component:
     return rx.vstack(
         _toolbar(),
-        rx.heading("Платёжный документ №\u00a0", S.number, as_="h1", size="7", id="document-title"),
+        rx.heading("Платёжный документ №\u00a0", S.number, as_="h1", size=rx.breakpoints(initial="6", sm="7"),
+                   id="document-title"),
         rx.text("за ", S.period_text, " · срок оплаты ", S.due_date_text, size="4", id="document-period"),
         rx.card(rx.flex(_requisites(), _qr(), wrap="wrap", gap="20px", width="100%"), size="3", width="100%"),
         rx.card(rx.vstack(rx.heading("Начисления", as_="h2", size="4"), services_block(_services()), width="100%"),
