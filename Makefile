@@ -11,6 +11,10 @@ PORT ?= 3000
 # open the websocket. Behind a proxy or on a LAN tablet set it to what the browser types.
 GKH_PUBLIC_URL ?= http://localhost:$(PORT)
 export GKH_PUBLIC_URL
+# A shared kiosk: the result page saves no receipt file on it, it shows a QR code with a short-lived link
+# to the receipt for the resident's phone (GKH_KIOSK=0 for phones and desktops: the PDF download).
+GKH_KIOSK ?= 1
+export GKH_KIOSK
 BUN_VERSION := 1.4.5
 AXE_VERSION := 4.14.1
 
@@ -33,7 +37,7 @@ PROD_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/gkh
 PROD_SANDBOX_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/gkh_sandbox
 PROD_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run serve-prod test lint setup db demo demo-large chromium fonts screenshots bench clean
+.PHONY: run serve-prod test lint setup db demo demo-large chromium test-tools fonts screenshots bench clean
 
 setup: $(VENV)/.installed .tools/.installed .web/.initialized fonts
 
@@ -93,17 +97,24 @@ chromium:
 	  echo "==> Installing Debian chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The tests read what a person would: the PDF receipt's words and their places (poppler's pdftotext and
+# pdftoppm) and the QR codes on screen (zbar's zbarimg).
+test-tools:
+	@command -v zbarimg >/dev/null && command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || { \
+	  echo "==> Installing Debian zbar-tools and poppler-utils (QR and PDF checks in the tests)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zbar-tools poppler-utils >/dev/null; }
+
 lint: $(VENV)/.installed
 	@echo "==> ruff: style, imports, bugbear, simplifications (pyproject.toml [tool.ruff])"
 	@$(BIN)/ruff check .
 	@echo "==> mypy: types of gkh_web/ (pyproject.toml [tool.mypy])"
 	@$(BIN)/mypy
 
-test: setup chromium lint
+test: setup chromium test-tools lint
 	@echo "==> pytest: domain, database, import and browser tests"
 	@$(BIN)/python -m pytest -q
 
-screenshots: setup
+screenshots: setup test-tools
 	@$(BIN)/python scripts/screenshots.py
 
 bench: setup

@@ -5,8 +5,8 @@ The embedded demo ЕСИА (``/esia``) and the embedded sandbox payment gateway
 ГИС ЖКХ side talks to them only over HTTP, exactly as it would to real ones. In
 production they are not mounted at all unless a named setting allows them
 (``Settings.embedded_esia_serving`` / ``sandbox_serving``). The gateway's
-notifications arrive at ``/payments/webhook``. The embedded SMTP sink's letters (``/demo/outbox``)
-are mounted in demo mode only.
+notifications arrive at ``/payments/webhook``; the receipt links of the kiosk's QR code open at ``/receipt``
+(``receipt_page``). The embedded SMTP sink's letters (``/demo/outbox``) are mounted in demo mode only.
 """
 
 import base64
@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gkh_web.esia.api import esia_routes
 from gkh_web.mail_sink.pages import outbox_routes
 from gkh_web.payment_webhook import webhook_routes
+from gkh_web.receipt_page import receipt_routes
 from gkh_web.sandbox_gateway import pages as sandbox_pages
 from gkh_web.sandbox_gateway import sandbox_routes
 from gkh_web.settings import get_settings
@@ -74,7 +75,7 @@ _SAFE_ORIGIN = re.compile(r"(https?)://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(:[0-
 def build_api() -> Starlette:
     """A new Starlette app for ``rx.App(api_transformer=…)``; Reflex mounts itself inside it."""
     settings = get_settings()
-    routes = list(webhook_routes())
+    routes = [*webhook_routes(), *receipt_routes()]
     if settings.embedded_esia_serving:
         routes += esia_routes()
     if settings.sandbox_serving:

@@ -21,6 +21,7 @@ from gkh_web.pages.esia_register import esia_register_page
 from gkh_web.pages.pay import pay_page
 from gkh_web.pages.pay_other import pay_other_page
 from gkh_web.pages.pay_result import pay_result_page
+from gkh_web.pages.payment_document import payment_document_page
 from gkh_web.pages.payment_history import payment_history_page
 from gkh_web.pages.session_end import session_end_page
 from gkh_web.pages.start import start_page
@@ -31,6 +32,7 @@ from gkh_web.state.esia_register import EsiaRegisterState
 from gkh_web.state.pay import PayPageState
 from gkh_web.state.pay_other import PayOtherState
 from gkh_web.state.pay_result import PaymentResultState
+from gkh_web.state.payment_document import PaymentDocumentState
 from gkh_web.state.payment_history import PaymentHistoryState
 from gkh_web.state.session import SessionState
 
@@ -54,6 +56,7 @@ ROUTES: tuple[Route, ...] = (
     Route(paths.CABINET, "Личный кабинет — ГИС ЖКХ", cabinet_page, CabinetState.open_page),
     Route(paths.PAY_OTHER, "Оплата по другому лицевому счёту — ГИС ЖКХ", pay_other_page, PayOtherState.open_page),
     Route(paths.PAY, "Оплата жилищно-коммунальных услуг — ГИС ЖКХ", pay_page, PayPageState.open_page),
+    Route(paths.PAY_DOCUMENT, "Платёжный документ — ГИС ЖКХ", payment_document_page, PaymentDocumentState.open_page),
     Route(paths.PAY_RESULT, "Результат оплаты — ГИС ЖКХ", pay_result_page, PaymentResultState.open_page),
     Route(paths.PAYMENTS, "Мои платежи — ГИС ЖКХ", payment_history_page, PaymentHistoryState.open_page),
 )

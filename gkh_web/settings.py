@@ -24,6 +24,7 @@ DEFAULT_PUBLIC_URL = "http://localhost:3000"
 DEMO_ESIA_CLIENT_SECRET = "demo-esia-secret"
 SANDBOX_SHOP_SECRET = "sandbox-secret"
 SANDBOX_WEBHOOK_SECRET = "sandbox-webhook-secret"
+DEMO_RECEIPT_LINK_SECRET = "demo-receipt-link-secret"
 """The embedded defaults: known to everyone who reads this file, so production refuses them."""
 DEMO_MAIL_FROM = "ГИС ЖКХ <no-reply@gkh.example>"
 """The demo sender: ``.example`` is reserved and reaches nobody, so production refuses it."""
@@ -160,6 +161,19 @@ class Settings:
     mail_interval_seconds: int = 5
     """How often the receipt sender looks for letters to send, once across workers (``GKH_MAIL_INTERVAL_SECONDS``)."""
 
+    kiosk: bool = False
+    """``GKH_KIOSK``: the app runs on a shared kiosk (on for ``make run``). Nothing is saved on the device: the
+    result page offers no file, but a QR code with a short-lived link to the receipt for the resident's phone."""
+
+    kiosk_printer: bool = False
+    """``GKH_KIOSK_PRINTER``: the kiosk has a printer, so the receipt and the payment document offer «Напечатать»."""
+
+    receipt_link_secret: str = DEMO_RECEIPT_LINK_SECRET
+    """Key of the receipt links' HMAC (``GKH_RECEIPT_LINK_SECRET``); the default is public, production refuses it."""
+
+    receipt_link_seconds: int = 15 * 60
+    """How long a receipt link from the kiosk's QR code opens the receipt (``GKH_RECEIPT_LINK_SECONDS``)."""
+
     @property
     def is_production(self) -> bool:
         return self.env == ENV_PRODUCTION
@@ -184,6 +198,11 @@ class Settings:
     def mail_enabled(self) -> bool:
         """Receipts go out by e-mail (an SMTP server is configured or, in demo mode, the embedded sink)."""
         return self.smtp_url is not None
+
+    @property
+    def can_print(self) -> bool:
+        """«Напечатать» is offered: anywhere but on a kiosk without a printer."""
+        return self.kiosk_printer or not self.kiosk
 
     @property
     def embedded_esia_serving(self) -> bool:
@@ -249,6 +268,10 @@ def get_settings() -> Settings:
         reconcile_stale_after_seconds=int(os.environ.get("GKH_RECONCILE_STALE_AFTER_SECONDS", "60")),
         gateway_timeout_seconds=int(os.environ.get("GKH_GATEWAY_TIMEOUT_SECONDS", "15")),
         **_mail_settings(),
+        kiosk=_flag(os.environ.get("GKH_KIOSK", "0")),
+        kiosk_printer=_flag(os.environ.get("GKH_KIOSK_PRINTER", "0")),
+        receipt_link_secret=os.environ.get("GKH_RECEIPT_LINK_SECRET") or DEMO_RECEIPT_LINK_SECRET,
+        receipt_link_seconds=int(os.environ.get("GKH_RECEIPT_LINK_SECONDS", str(15 * 60))),
     )
 
 

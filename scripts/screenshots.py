@@ -19,6 +19,7 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.server import serve_app
 from tests.browser.tour import (
     NEWCOMERS,
+    TOUR_ENV,
     connection_lost,
     idle_prompts,
     other_states,
@@ -46,7 +47,8 @@ def _shot(page: Page, name: str) -> None:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as workdir, serve_app(Path(workdir)) as app, sync_playwright() as pw:
+    with (tempfile.TemporaryDirectory() as workdir, serve_app(Path(workdir), extra_env=TOUR_ENV) as app,
+          sync_playwright() as pw):
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for index, ((width, height), newcomer) in enumerate(zip(SIZES, NEWCOMERS, strict=True)):
             context = browser.new_context(viewport={"width": width, "height": height}, locale="ru-RU")

@@ -107,8 +107,24 @@ def _service_line(line: ServiceChargeLine) -> rx.Component:
 
 
 def _services(key: rx.Var[str]) -> rx.Component:
-    """The document's service lines, ``key`` its id as text (the key of ``PayPageState.services``)."""
+    """The document's service lines, ``key`` its id as text (the key of ``PayPageState.services``), and the way
+    to its printable «Платёжный документ» with the ГОСТ QR code (the resident's own documents only: the
+    services are never shown for someone else's account)."""
     found: DocumentServices = PayPageState.services[key]  # type: ignore[call-overload]  # a dict state var is an ObjectVar; mypy misreads rx.Field's overloads
+    return rx.box(
+        services_block(found),
+        rx.button(rx.icon("qr-code", size=20), "Платёжный документ с QR-кодом", size="3", variant="soft",
+                  type="button", margin_top="8px", on_click=PayPageState.open_document(found.document_id),
+                  class_name="document-sheet-open",  # the label may wrap on a phone rather than leave the card
+                  style={"whiteSpace": "normal", "height": "auto", "minHeight": "44px", "maxWidth": "100%"}),
+        width="100%",
+        padding_top="8px",
+        class_name="document-services",
+    )
+
+
+def services_block(found: DocumentServices) -> rx.Component:
+    """A document's services table and its totals (debt or advance, penalties, the document's total)."""
     return rx.box(
         rx.el.table(
             rx.el.thead(rx.el.tr(*[rx.el.th(title, scope="col") for title in SERVICE_COLUMNS])),
@@ -126,8 +142,6 @@ def _services(key: rx.Var[str]) -> rx.Component:
             margin_top="8px",
         ),
         width="100%",
-        padding_top="8px",
-        class_name="document-services",
     )
 
 

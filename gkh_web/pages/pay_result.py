@@ -1,6 +1,8 @@
 """``/pay/result`` — where the gateway returns the resident. Each outcome says one thing under one h1:
 
-* paid: «Оплата выполнена» and the receipt (documents, sum, commission, total charged), with the PDF;
+* paid: «Оплата выполнена» and the receipt (documents, sum, commission, total charged), with the PDF — or,
+  on a shared kiosk (``GKH_KIOSK``), no file but a QR code «Квитанция на телефоне» with a signed 15-minute link
+  to this receipt, and «Напечатать» where the kiosk has a printer;
 * failed, cancelled or expired: what failed and that no money was charged, with «Попробовать снова»;
 * unfinished: the state's one name (as in «Мои платежи») and its next step, «Продолжить оплату» when
   the gateway's page is still open; never a warning against paying next to a button that pays.
@@ -11,6 +13,7 @@ import reflex as rx
 from gkh_web import paths
 from gkh_web.components.buttons import link_button
 from gkh_web.components.layout import HEADER_BLUE, page_frame
+from gkh_web.components.qr import qr_image
 from gkh_web.components.receipt_mail import mail_line
 from gkh_web.domain import payment_states as ps
 from gkh_web.services.payments import PaymentItemView
@@ -74,17 +77,51 @@ def _title(icon: str, color: str, text: str | rx.Var = PaymentResultState.status
                      align="center", spacing="3")
 
 
+def _receipt_to_phone() -> rx.Component:
+    """On a kiosk: the receipt leaves with the resident's phone, nothing is saved on the tablet."""
+    return rx.card(
+        rx.vstack(
+            rx.heading("Квитанция на телефоне", as_="h2", size="5"),
+            qr_image(PaymentResultState.receipt_qr, "QR-код: ссылка на эту квитанцию для телефона", "receipt-qr",
+                     "176px"),
+            rx.text("Наведите камеру телефона — квитанция откроется на нём без входа. Ссылка действует до ",
+                    PaymentResultState.receipt_link_until, ". На киоске квитанция не сохраняется.", size="2",
+                    id="receipt-link-until"),
+            spacing="2",
+            align="center",
+            text_align="center",
+        ),
+        size="2",
+        flex="0 1 280px",
+        min_width="0",
+        class_name="receipt-to-phone no-print",
+    )
+
+
 def _succeeded() -> rx.Component:
     return rx.vstack(
         _title("circle-check", SUCCESS_GREEN, "Оплата выполнена"),
-        _details("Квитанция об оплате"),
+        rx.cond(
+            PaymentResultState.kiosk,
+            rx.flex(rx.box(_details("Квитанция об оплате"), flex="1 1 420px", min_width="0"), _receipt_to_phone(),
+                    gap="16px", wrap="wrap", width="100%", align="start"),
+            _details("Квитанция об оплате"),
+        ),
         mail_line(PaymentResultState.mail_text, PaymentResultState.mail_state, id="receipt-mail-status"),
         rx.flex(
-            rx.button(rx.icon("file-down", size=22), "Скачать квитанцию (PDF)", size="4",
-                      on_click=PaymentResultState.download_receipt, id="receipt-download", background=HEADER_BLUE),
+            rx.cond(
+                PaymentResultState.kiosk,
+                rx.cond(PaymentResultState.can_print,
+                        rx.button(rx.icon("printer", size=22), "Напечатать", size="4", id="receipt-print",
+                                  on_click=PaymentResultState.print_receipt, background=HEADER_BLUE)),
+                rx.button(rx.icon("file-down", size=22), "Скачать квитанцию (PDF)", size="4",
+                          on_click=PaymentResultState.download_receipt, id="receipt-download",
+                          background=HEADER_BLUE),
+            ),
             *_ways_out(),
             gap="12px",
             wrap="wrap",
+            class_name="no-print",
         ),
         spacing="4",
         width="100%",

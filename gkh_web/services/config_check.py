@@ -18,11 +18,15 @@ from gkh_web.services.mail.smtp import SmtpUrlError, parse_smtp_url
 from gkh_web.settings import (
     DEMO_ESIA_CLIENT_SECRET,
     DEMO_MAIL_FROM,
+    DEMO_RECEIPT_LINK_SECRET,
     ENVIRONMENTS,
     SANDBOX_SHOP_SECRET,
     SANDBOX_WEBHOOK_SECRET,
     Settings,
 )
+
+MIN_RECEIPT_LINK_SECRET = 32
+"""Characters of the receipt links' key in production: anyone holding it can open any receipt."""
 
 
 class ProductionRefused(SystemExit):
@@ -92,6 +96,12 @@ def config_problems(settings: Settings) -> list[str]:
         problems.append("GKH_GATEWAY_SECRET: стоит секрет песочницы — задайте секретный ключ магазина")
     if settings.gateway_webhook_secret == SANDBOX_WEBHOOK_SECRET:
         problems.append("GKH_GATEWAY_WEBHOOK_SECRET: стоит секрет песочницы — задайте ключ подписи уведомлений")
+    if settings.receipt_link_secret == DEMO_RECEIPT_LINK_SECRET:
+        problems.append("GKH_RECEIPT_LINK_SECRET: стоит демо-ключ из репозитория — задайте свой ключ подписи ссылок "
+                        "на квитанции (не короче 32 символов)")
+    elif len(settings.receipt_link_secret) < MIN_RECEIPT_LINK_SECRET:
+        problems.append(f"GKH_RECEIPT_LINK_SECRET: ключ подписи ссылок на квитанции короче {MIN_RECEIPT_LINK_SECRET} "
+                        "символов — его можно подобрать")
     if settings.demo_mode:
         problems.append("GKH_DEMO_MODE: включена карточка демо-входов — задайте GKH_DEMO_MODE=0")
     if settings.esia_url is None and not settings.allow_demo_esia_in_production:

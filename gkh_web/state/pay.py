@@ -60,6 +60,7 @@ from gkh_web.settings import get_settings
 from gkh_web.state.event import event
 from gkh_web.state.limits import refusal
 from gkh_web.state.pay_other import PayOtherState
+from gkh_web.state.payment_document import PaymentDocumentState
 from gkh_web.state.resident import ResidentPage
 
 STEP_SELECT = "select"
@@ -328,6 +329,19 @@ class PayPageState(ResidentPage, rx.State):
                 return
             self.services = {**self.services, key: found}
         self.shown_services = {**self.shown_services, key: True}
+
+    @event
+    async def open_document(self, document_id: int):
+        """«Платёжный документ и QR-код»: the printable view of one of the resident's own documents, under a
+        reference this tab gets now (no database id in the address). Not for someone else's account."""
+        if self.public_mode or not any(document.document_id == document_id
+                                       for account in self.accounts for document in account.documents):
+            return
+        resident_id = await self.signed_in_resident()
+        if resident_id is None:
+            return self.to_start()
+        reference = (await self.get_state(PaymentDocumentState))._issue(resident_id, document_id)
+        return rx.redirect(f"{paths.PAY_DOCUMENT}?ref={reference}")
 
     @event
     async def proceed(self):

@@ -12,7 +12,10 @@ from gkh_web.domain import payment_states as ps
 from gkh_web.services import payments
 from gkh_web.services.payments import PaymentItemView, gateway_pages
 from gkh_web.services.payments.gateway_factory import current_gateway
+from gkh_web.services.payments.receipt_link import receipt_link
 from gkh_web.services.payments.receipt_pdf import receipt_pdf
+from gkh_web.services.qr_image import qr_svg
+from gkh_web.settings import get_settings
 from gkh_web.state.event import event
 from gkh_web.state.resident import ResidentPage
 
@@ -40,6 +43,13 @@ class PaymentResultState(ResidentPage, rx.State):
     nothing_charged: rx.Field[bool] = rx.field(False)
     mail_text: rx.Field[str] = rx.field("")
     mail_state: rx.Field[str] = rx.field("")
+    kiosk: rx.Field[bool] = rx.field(False)
+    """On a shared kiosk (``GKH_KIOSK``): no file is saved on it; the receipt goes to the phone by QR code."""
+    can_print: rx.Field[bool] = rx.field(False)
+    """The kiosk has a printer (``GKH_KIOSK_PRINTER``): «Напечатать»."""
+    receipt_qr: rx.Field[str] = rx.field("")
+    """The QR code of the receipt link as inline SVG, drawn on the server (kiosk and a succeeded payment only)."""
+    receipt_link_until: rx.Field[str] = rx.field("")
     _public_id: str = ""
     _polling: bool = False
 
@@ -49,6 +59,7 @@ class PaymentResultState(ResidentPage, rx.State):
         if refused:
             return refused
         self._public_id = self.router.url.query_parameters.get("payment", "")
+        self.receipt_qr, self.receipt_link_until = "", ""  # a fresh link for every opening of the page
         await payments.refresh_from_gateway(self._public_id, current_gateway())
         await self._show()
         if self.in_progress:
@@ -68,6 +79,11 @@ class PaymentResultState(ResidentPage, rx.State):
         self.status_name, self.failure_text, self.pending_text = view.status_name, view.failure_text, view.pending_text
         self.nothing_charged = view.nothing_charged
         self.mail_text, self.mail_state = view.mail_text, view.mail_state
+        settings = get_settings()
+        self.kiosk, self.can_print = settings.kiosk, settings.kiosk and settings.kiosk_printer
+        if self.kiosk and view.status == ps.SUCCEEDED and not self.receipt_qr:
+            link = receipt_link(view.public_id)  # 15 minutes from now: the resident is at the kiosk
+            self.receipt_qr, self.receipt_link_until = qr_svg(link.url), link.until_text
 
     @event
     def continue_payment(self):
@@ -85,12 +101,21 @@ class PaymentResultState(ResidentPage, rx.State):
         resident_id = await self.signed_in_resident()
         if resident_id is None:
             return self.to_start()
+        if get_settings().kiosk:
+            return  # nothing is saved on a shared kiosk: the receipt leaves by QR code (or on paper)
         public_id = self._public_id
         view = await in_transaction(lambda session: payments.payment_view(session, resident_id, public_id))
         if view is None or view.status != ps.SUCCEEDED:
             return
         pdf = await asyncio.to_thread(receipt_pdf, view)
         return rx.download(data=pdf, filename=f"kvitanciya-{view.number}.pdf")
+
+    @event
+    def print_receipt(self):
+        """«Напечатать» on a kiosk with a printer: the browser's print of this page (``@media print`` in
+        kiosk.css leaves only the receipt)."""
+        if self.can_print and self.status == ps.SUCCEEDED:
+            return rx.call_script("window.print()")
 
     @event(background=True)
     async def watch(self):

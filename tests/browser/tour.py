@@ -14,11 +14,14 @@ from playwright.sync_api import Page, expect
 
 from gkh_web.services.data.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
 from tests.browser.flows import accept_agreement_if_asked, open_amount_list, open_documents, open_esia_login, sign_in
+from tests.qr_decode import decode_qr
 
 LOGIN = {login.key: login for login in DEMO_LOGINS}
 Visit = Callable[[Page, str], None]
 NEWCOMERS = ("kuznetsova", "petrova")
 """Demo residents who have not accepted the agreement on a fresh database: one per tour."""
+TOUR_ENV = {"GKH_KIOSK": "1", "GKH_KIOSK_PRINTER": "1"}
+"""The app as ``make run`` serves it on a kiosk (with a printer, so that «Напечатать» is seen too)."""
 
 
 def newest_payment(database_url: str) -> str:
@@ -61,11 +64,17 @@ def resident_tour(page: Page, url: str, database_url: str, newcomer: str, index:
     expect(page.locator(".payable-account")).to_have_count(3)
     visit(page, "pay-accounts")
     open_documents(page.locator(".payable-account").nth(1))
-    document = page.locator(".payable-account").nth(1).locator(".payment-document").first
+    document = page.locator(".payable-account").nth(1).locator(".payment-document").filter(
+        has=page.locator(".document-amount")).first  # one still to pay: its «Платёжный документ» has a QR code
     document.locator(".services-toggle").click()
     expect(document.locator(".document-services")).to_be_visible()
     document.scroll_into_view_if_needed()
     visit(page, "pay-services")
+    document.locator(".document-sheet-open").click()  # «Платёжный документ с QR-кодом»
+    expect(page.locator("#document-qr svg")).to_be_visible()
+    visit(page, "payment-document")
+    page.locator("#document-back").click()
+    expect(page.locator("#amount-list-toggle")).to_be_visible()
     page.locator("#pay-next").click()
     expect(page.get_by_role("heading", name="Подтверждение оплаты")).to_be_visible()
     page.locator("#receipt-email-line").scroll_into_view_if_needed()  # the receipt's address, above the bar
@@ -102,7 +111,9 @@ def resident_tour(page: Page, url: str, database_url: str, newcomer: str, index:
     _card(page, "2202 4743 0132 2987")
     page.get_by_role("button", name="Оплатить").click()
     expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
+    expect(page.locator("#receipt-qr svg")).to_be_visible()  # the tour's app is a kiosk: GKH_KIOSK=1
     visit(page, "pay-result")
+    receipt_on_phone(page, visit)
     receipt_sent(page, url)
     visit(page, "payments-receipt")
     page.goto(url + "/demo/outbox")
@@ -124,6 +135,19 @@ def receipt_sent(page: Page, url: str, *, seconds: int = 30) -> None:
             return
         page.wait_for_timeout(1000)
     expect(page.locator(".history-mail").first).to_contain_text("Квитанция отправлена")
+
+
+def receipt_on_phone(page: Page, visit: Visit) -> None:
+    """The resident's phone reads the kiosk's QR code and opens the link: a browser of its own, no sign-in."""
+    link = decode_qr(page.locator("#receipt-qr").screenshot())
+    phone = page.context.browser.new_context(viewport=page.viewport_size, locale="ru-RU")
+    try:
+        receipt = phone.new_page()
+        receipt.goto(link)
+        expect(receipt.locator("#receipt-title")).to_have_text("Квитанция об оплате ЖКУ")
+        visit(receipt, "receipt-phone")
+    finally:
+        phone.close()
 
 
 def _card(page: Page, number: str) -> None:

@@ -275,3 +275,14 @@ async def test_esia_token_endpoint_carries_the_headers_once(backend):
     assert response.json() == {"error": "invalid_request"}
     assert_secured(response)
     assert_not_stored(response)  # its own no-store and Pragma are not doubled
+
+
+async def test_receipt_link_pages_carry_the_headers_and_no_script(backend):
+    """The receipt on the phone (issue 13 §2): its address carries a token, so no Referer, no cache, no script."""
+    for path in ("/receipt/" + "0" * 32 + ".1700000000.AAAAAAAAAAAAAAAAAAAAAA", "/receipt/forged/pdf"):
+        response = await backend.get(path)
+        assert response.status_code == 404 and "Квитанция недоступна" in response.text
+        assert_secured(response)
+        assert_not_stored(response)
+        assert response.headers["referrer-policy"] == "no-referrer"
+        assert inline_scripts(response.text) == [] and "<script" not in response.text

@@ -32,9 +32,10 @@ SAFE_PRODUCTION = {
     "GKH_GATEWAY_WEBHOOK_SECRET": "a-real-webhook-key",
     "GKH_GATEWAY_PAGE_HOSTS": "yoomoney.ru",
     "GKH_DEMO_MODE": "0",
+    "GKH_RECEIPT_LINK_SECRET": "a-real-receipt-link-key-of-32-characters-or-more",
 }
 EVERY_DEFAULT = ["GKH_PUBLIC_URL", "GKH_ESIA_CLIENT_SECRET", "GKH_GATEWAY_SECRET", "GKH_GATEWAY_WEBHOOK_SECRET",
-                 "GKH_DEMO_MODE", "GKH_ESIA_URL", "GKH_GATEWAY_URL"]
+                 "GKH_RECEIPT_LINK_SECRET", "GKH_DEMO_MODE", "GKH_ESIA_URL", "GKH_GATEWAY_URL"]
 
 
 def _settings(monkeypatch, **env: str):
@@ -69,6 +70,8 @@ def test_a_real_configuration_passes(monkeypatch):
     ({"GKH_ESIA_CLIENT_SECRET": "demo-esia-secret"}, "GKH_ESIA_CLIENT_SECRET"),
     ({"GKH_GATEWAY_SECRET": "sandbox-secret"}, "GKH_GATEWAY_SECRET"),
     ({"GKH_GATEWAY_WEBHOOK_SECRET": "sandbox-webhook-secret"}, "GKH_GATEWAY_WEBHOOK_SECRET"),
+    ({"GKH_RECEIPT_LINK_SECRET": "demo-receipt-link-secret"}, "GKH_RECEIPT_LINK_SECRET"),
+    ({"GKH_RECEIPT_LINK_SECRET": "short-and-guessable"}, "GKH_RECEIPT_LINK_SECRET"),
     ({"GKH_DEMO_MODE": "1"}, "GKH_DEMO_MODE"),
     ({"GKH_PUBLIC_URL": "http://gkh.example.ru"}, "GKH_PUBLIC_URL"),
     ({"GKH_PUBLIC_URL": "https://gkh.example.ru/kiosk"}, "GKH_PUBLIC_URL"),
@@ -95,7 +98,7 @@ def test_gkh_check_config_refuses_and_lists_in_russian():
     refused = subprocess.run([str(BIN / "gkh"), "check-config"], env=_clean_env(GKH_ENV="production"),
                              cwd=PROJECT_ROOT, capture_output=True, text=True)
     assert refused.returncode == 1
-    assert refused.stderr.startswith("Настройки не годятся для GKH_ENV=production — проблем: 7")
+    assert refused.stderr.startswith("Настройки не годятся для GKH_ENV=production — проблем: 8")
     for name in EVERY_DEFAULT:
         assert name in refused.stderr
 

@@ -94,6 +94,11 @@ def payments_of_resident(session: Session, resident_id: int, *, limit: int = 50)
         .order_by(col(Payment.created_at).desc(), col(Payment.id).desc())
         .limit(limit)
     ).all()
+    return views_of(session, list(payments))
+
+
+def views_of(session: Session, payments: list[Payment]) -> list[PaymentView]:
+    """The views of these payments, in the same order (one query for all their items)."""
     if not payments:
         return []
     rows = session.exec(
@@ -172,7 +177,15 @@ def payment_view(session: Session, resident_id: int, public_id: str) -> PaymentV
     ).first()
     if payment is None:
         return None
-    return next(view for view in payments_of_resident(session, resident_id, limit=500) if view.public_id == public_id)
+    return views_of(session, [payment])[0]
+
+
+def succeeded_payment_view(session: Session, public_id: str) -> PaymentView | None:
+    """A succeeded payment's receipt by its public id alone, for a signed receipt link (None otherwise)."""
+    payment = session.exec(
+        select(Payment).where(Payment.public_id == public_id, Payment.status == ps.SUCCEEDED)
+    ).first()
+    return None if payment is None else views_of(session, [payment])[0]
 
 
 def _letter_line(payment: Payment, letter: LetterState | None) -> tuple[str, str]:
