@@ -9,6 +9,7 @@ from gkh_web.components.fields import ERROR_RED, big_input, labelled_field
 from gkh_web.components.layout import HEADER_BLUE
 from gkh_web.components.text_size import text_px
 from gkh_web.domain import receipt_mail as rm
+from gkh_web.domain.typography import SETTLEMENT_ACCOUNT
 from gkh_web.services.payments.page import (
     EMPTY_ALL_PAID,
     EMPTY_AWAITING_ACCOUNTING,
@@ -396,7 +397,7 @@ def _confirmed_account(account: ConfirmedAccount) -> rx.Component:
             ),
             rx.text("Получатель: ", recipient.name, ", ИНН\u00a0", recipient.inn, ", КПП\u00a0", recipient.kpp,
                     size="2", color_scheme="gray"),
-            rx.text("Банк: ", recipient.bank_name, ", БИК\u00a0", recipient.bik, ", р/с\u00a0",
+            rx.text("Банк: ", recipient.bank_name, ", БИК\u00a0", recipient.bik, f", {SETTLEMENT_ACCOUNT}\u00a0",
                     recipient.settlement_account, ", к/с\u00a0", recipient.correspondent_account,
                     size="2", color_scheme="gray"),
             rx.box(rx.foreach(account.documents, _confirmed_document), width="100%"),

@@ -13,6 +13,7 @@ from gkh_web import paths
 from gkh_web.components.layout import HEADER_BLUE, page_frame
 from gkh_web.components.pay_views import services_block
 from gkh_web.components.qr import qr_image
+from gkh_web.domain.typography import SETTLEMENT_ACCOUNT
 from gkh_web.services.payments.page import DocumentServices, RecipientRequisites
 from gkh_web.state.payment_document import PaymentDocumentState as S
 
@@ -50,7 +51,7 @@ def _requisites() -> rx.Component:
         rx.text(recipient.name, size="3", weight="bold", id="document-payee"),
         _line("ИНН\u00a0", recipient.inn, " · КПП\u00a0", recipient.kpp),
         _line("Банк: ", recipient.bank_name, ", БИК\u00a0", recipient.bik),
-        _line("р/с\u00a0", recipient.settlement_account),
+        _line(SETTLEMENT_ACCOUNT + "\u00a0", recipient.settlement_account),
         _line("к/с\u00a0", recipient.correspondent_account),
         spacing="1",
         flex="1 1 340px",

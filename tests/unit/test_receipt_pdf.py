@@ -182,3 +182,15 @@ def test_a_page_image_renders(tmp_path):
     assert ink is not None
     left, _, right, _ = ink
     assert left > 0 and right <= image.size[0] - 60 / 2.54 * 0.9  # fpdf2's 1 cm right margin stays white
+
+
+def test_the_screens_word_joiner_inside_rs_does_not_reach_the_pdf():
+    """The views glue «р/с» with U+2060 for the browser; the PDF shows a plain «р/с» and no stray glyph."""
+    from dataclasses import replace
+
+    from gkh_web.domain.typography import SETTLEMENT_ACCOUNT
+
+    item = replace(VIEW.items[0], recipient_text=f"ООО «УК «Рассвет», ИНН\u00a07718012340, "
+                                                 f"{SETTLEMENT_ACCOUNT}\u00a040702810200000012345 в ПАО Сбербанк")
+    text = _text(receipt_pdf(replace(VIEW, items=[item])))
+    assert "р/с 40702810200000012345" in text and "\u2060" not in text

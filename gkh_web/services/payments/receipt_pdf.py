@@ -12,6 +12,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from gkh_web.domain.typography import WORD_JOINER
 from gkh_web.services.payments import PaymentView
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -55,6 +56,7 @@ def _pdf(number: str) -> FPDF:
 def _line(pdf: FPDF, height: int, text: str) -> None:
     """One paragraph across the page, the next one below it (fpdf2's multi_cell otherwise goes on to the right),
     set ragged-right: fpdf2 justifies by default, which stretches a line of requisites into gaps."""
+    text = text.replace(WORD_JOINER, "")  # screen-only glue (views: «р/с»); the font need not have it
     pdf.multi_cell(pdf.epw, height, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 

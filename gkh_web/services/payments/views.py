@@ -23,6 +23,7 @@ from gkh_web.domain import payment_states as ps
 from gkh_web.domain import receipt_mail as rm
 from gkh_web.domain.dates import format_date, format_moment, format_period
 from gkh_web.domain.money import format_rubles
+from gkh_web.domain.typography import SETTLEMENT_ACCOUNT
 from gkh_web.services.mail.jobs import LetterState, letter_states
 from gkh_web.services.payments import gateway_pages, notices
 from gkh_web.settings import get_settings
@@ -122,7 +123,8 @@ def views_of(session: Session, payments: list[Payment]) -> list[PaymentView]:
                 account_number=account.number,
                 amount_text=format_rubles(item.amount_kopecks),
                 recipient_text=(
-                    f"{provider.recipient_name}, ИНН\u00a0{provider.inn}, р/с\u00a0{provider.settlement_account} "
+                    f"{provider.recipient_name}, ИНН\u00a0{provider.inn}, "
+                    f"{SETTLEMENT_ACCOUNT}\u00a0{provider.settlement_account} "
                     f"в {provider.bank_name}, БИК\u00a0{provider.bik}"  # a sign stays with its number
                 ),
                 accounting_text=_accounting_text(answers.get(stored_id(item))) if item.payment_id in succeeded
