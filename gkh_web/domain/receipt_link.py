@@ -56,7 +56,7 @@ def sign_receipt_token(public_id: str, expires_at: int, key: str) -> str:
     return f"{public_id}.{expires_at}.{_signature(public_id, expires_at, key)}"
 
 
-def read_receipt_token(token: str, key: str, *, now: float, longest_seconds: int) -> ReceiptToken:
+def read_receipt_token(token: str, key: str, *, now: float, longest_seconds: int) -> ReceiptToken:  # ok-float: seconds
     """The payment a token opens, if its signature is ours and it has not expired.
 
     The signature is checked before the time, so a token whose expiry was moved is INVALID, not

@@ -92,7 +92,9 @@ class SendResult:
     detail: str = ""
 
 
-async def send(target: SmtpTarget, message: EmailMessage, *, timeout: float, require_tls: bool) -> SendResult:
+async def send(
+    target: SmtpTarget, message: EmailMessage, *, timeout: float, require_tls: bool  # ok-float: seconds
+) -> SendResult:
     """Hand ``message`` to the server; never raises for what the server or the network does.
 
     A 5xx to the recipient or to the letter itself is permanent; any 4xx, an unreachable server and

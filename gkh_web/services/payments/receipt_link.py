@@ -60,14 +60,14 @@ def _link(token: str, expires_at: int) -> ReceiptLink:
     )
 
 
-def receipt_link(public_id: str, *, now: float | None = None) -> ReceiptLink:
+def receipt_link(public_id: str, *, now: float | None = None) -> ReceiptLink:  # ok-float: seconds
     """A new link to the receipt of payment ``public_id``, valid for the configured time from ``now``."""
     settings = get_settings()
     expires_at = int(time.time() if now is None else now) + settings.receipt_link_seconds
     return _link(sign_receipt_token(public_id, expires_at, settings.receipt_link_secret), expires_at)
 
 
-def check_receipt_token(token: str, *, now: float | None = None) -> ReceiptToken:
+def check_receipt_token(token: str, *, now: float | None = None) -> ReceiptToken:  # ok-float: seconds
     """The payment a link names, if the link is ours and in time (no database needed); ReceiptLinkError otherwise."""
     settings = get_settings()
     return read_receipt_token(token, settings.receipt_link_secret, now=time.time() if now is None else now,
