@@ -184,7 +184,7 @@ def _document_row(document: PayableDocument) -> rx.Component:
                         aria_label="Оплатить документ № " + document.number, class_name="document-check"),
             rx.vstack(
                 rx.hstack(
-                    rx.text("Документ № ", document.number, weight="bold", size="3"),
+                    rx.text("Документ № ", document.number, weight="bold", size="3", class_name="document-number"),
                     rx.cond(  # another person's account: no volumes, tariffs or benefits (issue 10)
                         ~PayPageState.public_mode,
                         rx.icon_button(rx.icon("list", size=20), variant="soft", size="3", type="button",

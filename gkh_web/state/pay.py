@@ -143,6 +143,12 @@ class PaySelectionState(rx.State):
         messages.errors, messages.notes = {}, {}
         await self.show_current()
 
+    def fits(self, page: PaymentPage) -> bool:
+        """The kept selection still applies: the same accounts, the same payable documents with the same dues."""
+        due = {document.document_id: document.due_kopecks for account in page.accounts
+               for document in account.documents if document.selectable}
+        return due == self._due and {account.account_id for account in page.accounts} == set(self._account_selected)
+
     async def show_current(self) -> None:
         """The selection as it stands, for rows about to be built (the page opens or reopens)."""
         self.shown_checks = {
@@ -281,14 +287,7 @@ class PayPageState(ResidentPage, rx.State):
                 pay_other.reference_gone()
                 self.loaded = False
                 return rx.redirect(paths.PAY_OTHER, replace=True)
-        same_page = (resident_id, public_account_id) == self._loaded_for
-        if self.loaded and same_page and not self._payment_id:
-            # on_load again (reload, reconnect, another worker): keep the selection and the step,
-            # and have the browser build the rows anew from it.
-            await (await self.get_state(PaySelectionState)).show_current()
-            self.rows_version += 1
-            return
-        # After a payment attempt the amounts due have changed: start from the database again.
+        reopened = self.loaded and (resident_id, public_account_id) == self._loaded_for and not self._payment_id
         try:
             page, profile = await in_transaction(lambda session: (
                 payment_page.payment_page_for_account(session, public_account_id) if public_account_id
@@ -297,6 +296,17 @@ class PayPageState(ResidentPage, rx.State):
             ))
         except AccountLookupError:
             return rx.redirect(paths.PAY_OTHER, replace=True)
+        selection = await self.get_state(PaySelectionState)
+        if reopened and selection.fits(page):
+            # on_load again (reload, reconnect, another worker, back from another page): the rows are read
+            # afresh, since a status may have moved (paid at another kiosk, accounted for by the provider),
+            # and the selection and the step are kept while they still fit the documents.
+            self.accounts, self.empty_reason = page.accounts, page.empty_reason
+            self.due_total_text = format_rubles(page.due_kopecks)
+            await selection.show_current()
+            self.rows_version += 1
+            return
+        # First visit, after a payment attempt, or the documents changed: start from the database's defaults.
         self._loaded_for, self._public_account_id = (resident_id, public_account_id), public_account_id
         self.public_mode = bool(public_account_id)
         self.accounts, self.empty_reason = page.accounts, page.empty_reason
@@ -306,7 +316,7 @@ class PayPageState(ResidentPage, rx.State):
         self.step, self.confirm_error, self.pay_error, self._payment_id = STEP_SELECT, "", "", 0
         self.receipt_email, self.receipt_email_error = profile.email, ""
         self.mail_enabled = get_settings().mail_enabled
-        await (await self.get_state(PaySelectionState)).start(page)
+        await selection.start(page)
         self.rows_version += 1
         self.loaded = True
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from gkh_web.services.data.demo_data import DEMO_LOGINS
-from tests.browser.flows import open_amount_list, sign_in_to_cabinet
+from tests.browser.flows import open_amount_list, open_documents, sign_in_to_cabinet
 from tests.browser.server import BIN, ServedApp, serve_app
 from tests.served import KIOSK, open_page
 
@@ -26,7 +26,7 @@ AWAITING = "Оплачен, ожидает учёта поставщиком"
 
 @pytest.fixture(scope="module")
 def own_app(tmp_path_factory) -> Iterator[ServedApp]:
-    """A database of its own: Иванов's first account is paid here."""
+    """A database of its own: one of Иванов's documents is paid here."""
     with serve_app(Path(tmp_path_factory.mktemp("accounting"))) as app:
         yield app
 
@@ -37,16 +37,24 @@ def _gkh(app: ServedApp, *args: str) -> str:
     return done.stdout
 
 
-def _pay_first_account(page: Page, base_url: str) -> str:
-    """Иванов pays his first account whole by card; returns that account's number."""
+def _pay_one_document(page: Page, base_url: str) -> tuple[str, str]:
+    """Иванов pays the newest unpaid document of his first account by card, nothing else;
+    returns (account number, document number)."""
     sign_in_to_cabinet(page, base_url, IVANOV.phone)
     page.get_by_role("link", name="Оплатить ЖКУ").click()
     open_amount_list(page)
     accounts = page.locator(".payable-account")
-    number = accounts.first.locator(".account-number").inner_text().split("№")[-1].strip()
+    first = accounts.first
+    number = first.locator(".account-number").inner_text().split("№")[-1].strip()
     for index in range(1, accounts.count()):
         accounts.nth(index).locator(".account-check").click()
+    open_documents(first)
+    rows = first.locator(".payment-document").filter(has=page.locator(".document-check:not([disabled])"))
+    document = rows.first.locator(".document-number").inner_text().split("№")[-1].strip()
+    for index in range(1, rows.count()):
+        rows.nth(index).locator(".document-check").click()
     page.locator("#pay-next").click()
+    expect(page.locator(".confirmed-item")).to_have_count(1)
     page.get_by_role("button", name="Оплатить").click()
     page.locator("#pay-card").click()
     page.locator("#card_number").fill("2202 4743 0132 2987")
@@ -54,7 +62,15 @@ def _pay_first_account(page: Page, base_url: str) -> str:
     page.locator("#cvc").fill("123")
     page.get_by_role("button", name="Оплатить").click()
     expect(page.locator("#payment-status")).to_have_text("Оплата выполнена", timeout=15_000)
-    return number
+    return number, document
+
+
+def _status_on_the_payment_page(page: Page, base_url: str, account_number: str, document_number: str):
+    page.goto(base_url + "/pay")
+    open_amount_list(page)
+    account = page.locator(".payable-account").filter(has_text=account_number)
+    open_documents(account)
+    return account.locator(".payment-document").filter(has_text=document_number).locator(".document-status")
 
 
 def _provider_inn(app: ServedApp, account_number: str) -> str:
@@ -71,7 +87,8 @@ def _provider_inn(app: ServedApp, account_number: str) -> str:
 def test_paid_awaits_the_provider_then_is_accounted_on_every_page(own_app, browser, console, tmp_path):
     page = open_page(browser, console, KIOSK)
     try:
-        number = _pay_first_account(page, own_app.url)
+        number, document = _pay_one_document(page, own_app.url)
+        expect(_status_on_the_payment_page(page, own_app.url, number, document)).to_have_text(AWAITING)
         page.goto(own_app.url + "/cabinet")
         card = page.locator(".linked-account").filter(has_text=number)
         expect(card.locator(".account-awaiting")).to_have_text("Оплата ожидает учёта поставщиком")
@@ -96,5 +113,7 @@ def test_paid_awaits_the_provider_then_is_accounted_on_every_page(own_app, brows
         assert not any(AWAITING in text for text in page.locator(".history-accounting").all_inner_texts())
         page.goto(own_app.url + "/cabinet")
         expect(page.locator(".linked-account").filter(has_text=number).locator(".account-awaiting")).to_have_count(0)
+        expect(_status_on_the_payment_page(page, own_app.url, number, document)).to_have_text(
+            "Учтено организацией 3 декабря 2026 г.")
     finally:
         page.context.close()
