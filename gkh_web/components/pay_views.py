@@ -34,6 +34,8 @@ NOTICE_LEAD = "Данное сообщение возникает в случа�
 REASON_PAID = "за текущий период оплата уже была произведена, и учтена организацией, выставившей платежный документ;"
 REASON_NO_DOCUMENT = "платежный документ не был выставлен в системе."
 YOUR_CASE = "ваш случай"
+AWAITING_ACCOUNTING_OTHER = ("Документы этого лицевого счёта оплачены, но организация, выставившая платёжный документ, "
+                             "ещё не учла оплату.")
 AWAITING_ACCOUNTING = ("Ваши документы оплачены, но организация, выставившая платёжный документ, ещё не учла оплату. "
                        "Состояние каждого платежа — в «Мои платежи».")
 SUMMARY_STYLE = {"cursor": "pointer", "listStyle": "none", "minHeight": "44px", "display": "flex",
@@ -63,8 +65,9 @@ def empty_notice() -> rx.Component:
         rx.heading("Оплата жилищно-коммунальных услуг", as_="h1", size="7"),
         rx.callout(NOTICE, icon="info", size="3", width="100%", id="no-charges-notice"),
         # Paid, not yet accounted for: the seed's first reason does not hold yet, so neither is marked.
-        rx.cond(awaiting, rx.callout(AWAITING_ACCOUNTING, icon="clock", color_scheme="amber", high_contrast=True,
-                                     size="3", width="100%", id="awaiting-accounting")),
+        rx.cond(awaiting, rx.callout(rx.cond(PayPageState.public_mode, AWAITING_ACCOUNTING_OTHER, AWAITING_ACCOUNTING),
+                                     icon="clock", color_scheme="amber", high_contrast=True, size="3", width="100%",
+                                     id="awaiting-accounting")),
         rx.text(NOTICE_LEAD, size="4", id="no-charges-lead"),
         rx.el.ul(
             _reason(REASON_PAID, paid, "reason-paid"),

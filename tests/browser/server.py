@@ -144,6 +144,9 @@ def _serve(workdir: Path, database_url: str, sandbox_url: str, extra_env: dict[s
     env.update(GKH_SMTP_SINK_PORT=str(free_port()), GKH_SMTP_SINK_DIR=str(workdir / "outbox"),
                GKH_MAIL_INTERVAL_SECONDS="1")
     env.pop("GKH_SMTP_URL", None)
+    # Not a kiosk unless a test says so: `make test` exports the Makefile's GKH_KIOSK=1 (meant for `make run`),
+    # and a served app must not change its result page with the command that happened to start the tests.
+    env.update(GKH_KIOSK="0", GKH_KIOSK_PRINTER="0")
     env.update(extra_env or {})
     for command in (["db", "upgrade"], ["demo"]):
         subprocess.run([str(BIN / "gkh"), *command], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,19 @@ from pypdf import PdfReader
 from gkh_web.mail_sink import store
 from gkh_web.services.data.demo_data import DEMO_LOGINS, DEMO_UNLINKED_ACCOUNTS
 from tests.browser.flows import open_amount_list, open_documents, pay_on_card_page, sign_in_to_cabinet
+from tests.browser.server import ServedApp, serve_app
 from tests.browser.tour import receipt_sent
 
 pytestmark = pytest.mark.browser
 LOGIN = {login.key: login for login in DEMO_LOGINS}
 NEW_ADDRESS = "kvitanciya.test@example.ru"
+
+
+@pytest.fixture(scope="module")
+def own_app(tmp_path_factory) -> Iterator[ServedApp]:
+    """A database of its own: other tests pay this unlinked account in full, which would leave nothing here."""
+    with serve_app(Path(tmp_path_factory.mktemp("receipt_mail"))) as app:
+        yield app
 
 
 def _partial_payment_to_confirmation(page: Page, url: str) -> None:
@@ -39,8 +48,8 @@ def _partial_payment_to_confirmation(page: Page, url: str) -> None:
     expect(page.get_by_role("heading", name="Подтверждение оплаты")).to_be_visible()
 
 
-def test_paying_on_the_kiosk_sends_the_receipt_with_the_pdf_to_the_sink(served_app, kiosk_page):
-    page, url = kiosk_page, served_app.url
+def test_paying_on_the_kiosk_sends_the_receipt_with_the_pdf_to_the_sink(own_app, kiosk_page):
+    page, url = kiosk_page, own_app.url
     _partial_payment_to_confirmation(page, url)
     expect(page.locator("#receipt-email")).to_have_value(LOGIN["sidorov"].email.lower())
     expect(page.locator("#receipt-email-line")).to_have_text(
@@ -66,9 +75,9 @@ def test_paying_on_the_kiosk_sends_the_receipt_with_the_pdf_to_the_sink(served_a
     expect(page.locator(".history-mail").first).to_have_text(f"Квитанция отправлена на {NEW_ADDRESS}")
 
     # The letter in the sink: the subject, the address, the PDF of this payment, no card number.
-    letters = [letter for letter in store.letters(Path(served_app.env["GKH_SMTP_SINK_DIR"]))
+    letters = [letter for letter in store.letters(Path(own_app.env["GKH_SMTP_SINK_DIR"]))
                if letter.subject == f"Квитанция об оплате ЖКУ № {number}"]
-    assert len(letters) == 1, [letter.subject for letter in store.letters(Path(served_app.env["GKH_SMTP_SINK_DIR"]))]
+    assert len(letters) == 1, [letter.subject for letter in store.letters(Path(own_app.env["GKH_SMTP_SINK_DIR"]))]
     (letter,) = letters
     assert letter.to == NEW_ADDRESS and "МИР •••• 2987" in letter.text and "2202 4743" not in letter.text
     assert [attachment.filename for attachment in letter.attachments] == [f"kvitanciya-{number}.pdf"]
