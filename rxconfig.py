@@ -2,11 +2,16 @@
 our own settings (database and the rest) live in gkh_web/settings.py."""
 
 import os
+from pathlib import Path
 
 import reflex as rx
 
+from gkh_web.observability import multiproc
 from gkh_web.settings import get_settings
 from gkh_web.worker_respawn import respawn_failed_workers
+
+# Before any worker exists or imports prometheus_client: this run's directory for every worker's metric values.
+multiproc.prepare(Path(get_settings().metrics_dir))
 
 respawn_failed_workers()  # one killed backend worker must not stop the others (gkh_web/worker_respawn.py)
 # With Redis: the worker serving a tab's websocket keeps the tab's state and lock between its events and

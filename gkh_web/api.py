@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gkh_web.esia.api import esia_routes
 from gkh_web.mail_sink.pages import outbox_routes
+from gkh_web.observability.endpoint import metrics_routes
 from gkh_web.payment_webhook import webhook_routes
 from gkh_web.receipt_page import receipt_routes
 from gkh_web.sandbox_gateway import pages as sandbox_pages
@@ -75,7 +76,7 @@ _SAFE_ORIGIN = re.compile(r"(https?)://([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(:[0-
 def build_api() -> Starlette:
     """A new Starlette app for ``rx.App(api_transformer=…)``; Reflex mounts itself inside it."""
     settings = get_settings()
-    routes = [*webhook_routes(), *receipt_routes()]
+    routes = [*webhook_routes(), *receipt_routes(), *metrics_routes()]
     if settings.embedded_esia_serving:
         routes += esia_routes()
     if settings.sandbox_serving:

@@ -19,6 +19,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_DEMO = "demo"
 ENV_PRODUCTION = "production"
 ENVIRONMENTS = (ENV_DEMO, ENV_PRODUCTION)
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 DEFAULT_PUBLIC_URL = "http://localhost:3000"
 DEMO_ESIA_CLIENT_SECRET = "demo-esia-secret"
@@ -174,6 +175,16 @@ class Settings:
     receipt_link_seconds: int = 15 * 60
     """How long a receipt link from the kiosk's QR code opens the receipt (``GKH_RECEIPT_LINK_SECONDS``)."""
 
+    log_level: str = "INFO"
+    """``GKH_LOG_LEVEL``: DEBUG, INFO, WARNING, ERROR or CRITICAL for every logger of the process (JSON lines)."""
+
+    metrics_token: str | None = field(default=None, repr=False)
+    """``GKH_METRICS_TOKEN``: the bearer token ``/metrics`` answers to; unset = no metrics page (404). A secret:
+    never printed. Production refuses one shorter than 32 characters."""
+
+    metrics_dir: str = ""
+    """``GKH_METRICS_DIR`` (``data/metrics``): where each run's workers keep their metric values."""
+
     @property
     def is_production(self) -> bool:
         return self.env == ENV_PRODUCTION
@@ -272,6 +283,9 @@ def get_settings() -> Settings:
         kiosk_printer=_flag(os.environ.get("GKH_KIOSK_PRINTER", "0")),
         receipt_link_secret=os.environ.get("GKH_RECEIPT_LINK_SECRET") or DEMO_RECEIPT_LINK_SECRET,
         receipt_link_seconds=int(os.environ.get("GKH_RECEIPT_LINK_SECONDS", str(15 * 60))),
+        log_level=(os.environ.get("GKH_LOG_LEVEL") or "INFO").strip().upper(),
+        metrics_token=(os.environ.get("GKH_METRICS_TOKEN") or "").strip() or None,
+        metrics_dir=os.environ.get("GKH_METRICS_DIR") or str(PROJECT_ROOT / "data" / "metrics"),
     )
 
 

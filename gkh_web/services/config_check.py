@@ -20,6 +20,7 @@ from gkh_web.settings import (
     DEMO_MAIL_FROM,
     DEMO_RECEIPT_LINK_SECRET,
     ENVIRONMENTS,
+    LOG_LEVELS,
     SANDBOX_SHOP_SECRET,
     SANDBOX_WEBHOOK_SECRET,
     Settings,
@@ -27,6 +28,8 @@ from gkh_web.settings import (
 
 MIN_RECEIPT_LINK_SECRET = 32
 """Characters of the receipt links' key in production: anyone holding it can open any receipt."""
+MIN_METRICS_TOKEN = 32
+"""Characters of the ``/metrics`` token in production: the page tells payment volumes and error rates."""
 
 
 class ProductionRefused(SystemExit):
@@ -75,6 +78,19 @@ def _mail_problems(settings: Settings) -> list[str]:
     return problems
 
 
+def _observability_problems(settings: Settings) -> list[str]:
+    """``GKH_LOG_LEVEL`` must be a level; in production a ``GKH_METRICS_TOKEN``, if set, must be long enough
+    that nobody guesses it (unset is fine: no metrics page)."""
+    problems = []
+    if settings.log_level not in LOG_LEVELS:
+        problems.append(f"GKH_LOG_LEVEL={settings.log_level!r}: допустимы {', '.join(LOG_LEVELS)}")
+    token = settings.metrics_token
+    if settings.is_production and token is not None and len(token) < MIN_METRICS_TOKEN:
+        problems.append(f"GKH_METRICS_TOKEN: токен страницы /metrics короче {MIN_METRICS_TOKEN} символов — "
+                        "его можно подобрать; задайте случайный (например, `openssl rand -hex 32`)")
+    return problems
+
+
 def config_problems(settings: Settings) -> list[str]:
     """Everything wrong with ``settings`` for their mode, in Russian, one line each ([] = fine)."""
     if settings.env not in ENVIRONMENTS:
@@ -88,6 +104,7 @@ def config_problems(settings: Settings) -> list[str]:
         if problem
     ]
     problems += _mail_problems(settings)
+    problems += _observability_problems(settings)
     if not settings.is_production:
         return problems
     if settings.esia_client_secret == DEMO_ESIA_CLIENT_SECRET:

@@ -11,6 +11,7 @@ import logging
 
 from gkh_web.db.models import utc_now
 from gkh_web.db.threads import in_transaction
+from gkh_web.observability import correlation
 from gkh_web.services import leases
 from gkh_web.services.mail import outbox
 from gkh_web.services.mail.smtp import redacted
@@ -30,10 +31,11 @@ async def send_receipts_forever() -> None:
     await asyncio.sleep(START_DELAY_SECONDS)
     try:
         while True:
-            try:
-                await outbox.send_if_leader()
-            except Exception:  # a failed round must not stop the next one
-                log.exception("receipt sending round failed")
+            with correlation.unit_of_work("receipt-sender"):
+                try:
+                    await outbox.send_if_leader()
+                except Exception:  # a failed round must not stop the next one
+                    log.exception("receipt sending round failed")
             await asyncio.sleep(settings.mail_interval_seconds)
     finally:  # hand the lease over at once
         try:

@@ -12,6 +12,7 @@ import logging
 from gkh_web.db.engine import session_scope
 from gkh_web.db.models import utc_now
 from gkh_web.db.threads import in_transaction
+from gkh_web.observability import correlation, metrics
 from gkh_web.services import leases, payments
 from gkh_web.services.payments.gateway_factory import current_gateway
 from gkh_web.settings import get_settings
@@ -41,15 +42,26 @@ async def reconcile_if_leader(interval_seconds: int, holder: str | None = None) 
     return report
 
 
+async def _round(interval: int) -> None:
+    """One attempt, with a correlation id of its own; counted (``gkh_reconciler_rounds_total``) when this
+    worker held the lease and ran it, done or failed."""
+    with correlation.unit_of_work("reconciler"):
+        try:
+            report = await reconcile_if_leader(interval)
+        except Exception:  # a failed round must not stop the next one
+            log.exception("payment reconciliation round failed")
+            metrics.reconciler_round("failed")
+            return
+        if report is not None:
+            metrics.reconciler_round("done")
+
+
 async def reconcile_payments_forever() -> None:
     interval = get_settings().reconcile_interval_seconds
     await asyncio.sleep(START_DELAY_SECONDS)
     try:
         while True:
-            try:
-                await reconcile_if_leader(interval)
-            except Exception:  # a failed round must not stop the next one
-                log.exception("payment reconciliation round failed")
+            await _round(interval)
             await asyncio.sleep(interval)
     finally:  # a worker shutting down hands the lease over at once, not after it runs out
         try:

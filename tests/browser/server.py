@@ -147,6 +147,11 @@ def _serve(workdir: Path, database_url: str, sandbox_url: str, extra_env: dict[s
     # Not a kiosk unless a test says so: `make test` exports the Makefile's GKH_KIOSK=1 (meant for `make run`),
     # and a served app must not change its result page with the command that happened to start the tests.
     env.update(GKH_KIOSK="0", GKH_KIOSK_PRINTER="0")
+    # A served app is a run of its own: its workers' metric values in a directory of its own, never the
+    # directory an earlier run in this process tree exported (observability/multiproc.py).
+    for name in ("PROMETHEUS_MULTIPROC_DIR", "GKH_METRICS_RUN_PID"):
+        env.pop(name, None)
+    env["GKH_METRICS_DIR"] = str(workdir / "metrics")
     env.update(extra_env or {})
     for command in (["db", "upgrade"], ["demo"]):
         subprocess.run([str(BIN / "gkh"), *command], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)

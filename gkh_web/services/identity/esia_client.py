@@ -23,6 +23,7 @@ from gkh_web import paths
 from gkh_web.domain import pkce
 from gkh_web.domain.contacts import ContactError, normalize_email, normalize_phone
 from gkh_web.domain.identifiers import IdentifierError, normalize_snils
+from gkh_web.observability import metrics
 from gkh_web.services.tls import client_tls_context
 
 log = logging.getLogger(__name__)
@@ -127,18 +128,23 @@ async def fetch_claims(
     stalls cannot hang the resident's screen.
     """
     timeout = httpx.Timeout(timeout_seconds, connect=CONNECT_TIMEOUT_SECONDS)
-    try:
-        async with asyncio.timeout(timeout_seconds * 2):
-            async with httpx.AsyncClient(
-                base_url=server_base, timeout=timeout, transport=transport, verify=client_tls_context()
-            ) as client:
-                access_token = await _access_token(client, code, redirect_uri, code_verifier, client_id, client_secret)
-                payload = await _userinfo(client, access_token)
-    except TimeoutError:
-        raise _unavailable("no answer within the overall timeout") from None
-    except httpx.HTTPError as error:
-        raise _unavailable(f"{error.__class__.__name__}: {error}") from None
-    return claims_from_userinfo(payload)
+    with metrics.ESIA.call("token_userinfo") as outcome:
+        try:
+            async with asyncio.timeout(timeout_seconds * 2):
+                async with httpx.AsyncClient(
+                    base_url=server_base, timeout=timeout, transport=transport, verify=client_tls_context()
+                ) as client:
+                    access_token = await _access_token(
+                        client, code, redirect_uri, code_verifier, client_id, client_secret)
+                    payload = await _userinfo(client, access_token)
+        except TimeoutError:
+            raise _unavailable("no answer within the overall timeout") from None
+        except httpx.HTTPError as error:
+            raise _unavailable(f"{error.__class__.__name__}: {error}") from None
+        except EsiaSignInFailed:
+            outcome["outcome"] = "refused"
+            raise
+        return claims_from_userinfo(payload)  # unusable claims count as an error of the exchange
 
 
 def _unavailable(detail: str) -> EsiaUnavailable:
@@ -161,7 +167,7 @@ async def _access_token(
         },
     )
     if response.status_code in (400, 401):
-        log.info("ЕСИА refused the code: %s %s", response.status_code, response.text[:200])
+        log.info("ЕСИА refused the code: %s", response.status_code)  # not the body: it is the provider's text
         raise EsiaSignInFailed(f"token endpoint answered {response.status_code}")
     body = _json_object(response, "token")
     access_token = body.get("access_token")

@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from gkh_web.db.models import Payment, ReceiptMail, ReceiptMailAttempt, as_utc, stored_id, stored_key, utc_now
 from gkh_web.db.threads import in_transaction
 from gkh_web.domain import receipt_mail as rm
+from gkh_web.observability import correlation
 from gkh_web.services import leases
 from gkh_web.services.mail import smtp
 from gkh_web.services.mail.letter import receipt_letter
@@ -156,7 +157,7 @@ async def send_due_letters(*, holder: str | None = None, now: Callable[[], datet
         try:
             message = await in_transaction(partial(build_letter, taken=taken))
         except Exception as error:  # a letter that cannot be built never will be: given up, shown, logged
-            log.exception("receipt letter %s could not be built", taken.message_id)
+            log.exception("receipt letter %s could not be built", taken.mail_id)
             result = smtp.SendResult(smtp.OUTCOME_PERMANENT, None, f"письмо не собрано: {type(error).__name__}")
         else:
             result = await smtp.send(target, message, timeout=settings.smtp_timeout_seconds,
@@ -169,7 +170,8 @@ async def send_due_letters(*, holder: str | None = None, now: Callable[[], datet
             report.failed += 1
         else:
             report.retrying += 1
-        log.info("receipt %s to %s: %s %s", taken.message_id, taken.to_address, result.outcome, result.code or "")
+        correlation.bind_payment(taken.public_id)
+        log.info("receipt letter %s: %s %s", taken.mail_id, result.outcome, result.code or "")  # never the address
     return report
 
 

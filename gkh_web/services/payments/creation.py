@@ -22,6 +22,7 @@ from gkh_web.domain import payment_states as ps
 from gkh_web.domain.commission import FREE, CommissionRate, commission_kopecks
 from gkh_web.domain.contacts import normalize_email
 from gkh_web.domain.money import format_rubles
+from gkh_web.observability import correlation, metrics
 from gkh_web.services.payments import page as payment_page
 from gkh_web.services.payments.status import _event
 
@@ -186,4 +187,7 @@ def create_payment(
         if _is_open_conflict(error):
             raise DocumentBeingPaid(item.document_id for item in selection.items) from None
         raise
+    correlation.bind_payment(payment.public_id)
+    metrics.payment_created(method)
+    log.info("payment created: %s, %d document(s)", method or "method not chosen yet", len(selection.items))
     return _record(payment)

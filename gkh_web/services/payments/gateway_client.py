@@ -39,6 +39,7 @@ import httpx
 
 from gkh_web.domain.commission import CommissionRate, RateError, parse_percent
 from gkh_web.domain.payment_states import GATEWAY_STATUSES
+from gkh_web.observability import metrics
 from gkh_web.services.tls import client_tls_context
 
 log = logging.getLogger(__name__)
@@ -340,22 +341,43 @@ class HttpGateway:
             if not _KEY.match(idempotency_key):
                 raise ValueError("unusable idempotency key")
             headers["Idempotence-Key"] = idempotency_key
-        try:
-            async with asyncio.timeout(self._overall):
-                async with httpx.AsyncClient(
-                    base_url=self._base_url,
-                    auth=self._auth,
-                    timeout=self._timeout,
-                    transport=self._transport,
-                    trust_env=False,
-                    verify=client_tls_context(),
-                ) as client:
-                    response = await client.request(method, self._base_url + path, json=body, headers=headers)
-        except TimeoutError:
-            raise GatewayUnavailable(f"{method} {path}: no answer within {self._overall} s") from None
-        except httpx.HTTPError as error:
-            raise GatewayUnavailable(f"{method} {path}: {error.__class__.__name__}") from None
+        with metrics.GATEWAY.call(operation_of(method, path)) as outcome:
+            try:
+                async with asyncio.timeout(self._overall):
+                    async with httpx.AsyncClient(
+                        base_url=self._base_url,
+                        auth=self._auth,
+                        timeout=self._timeout,
+                        transport=self._transport,
+                        trust_env=False,
+                        verify=client_tls_context(),
+                    ) as client:
+                        response = await client.request(method, self._base_url + path, json=body, headers=headers)
+            except TimeoutError:
+                log.warning("gateway %s %s: no answer within %s s", method, operation_of(method, path), self._overall)
+                raise GatewayUnavailable(f"{method} {path}: no answer within {self._overall} s") from None
+            except httpx.HTTPError as error:
+                log.warning("gateway %s %s: %s", method, operation_of(method, path), error.__class__.__name__)
+                raise GatewayUnavailable(f"{method} {path}: {error.__class__.__name__}") from None
+            outcome["outcome"] = outcome_of(response.status_code)
         return response
+
+
+def operation_of(method: str, path: str) -> str:
+    """The metric label of one API call: ``create``, ``get``, ``cancel`` or ``payment_methods``
+    (never the payment's id, which would make a label per payment)."""
+    if path.endswith("/cancel"):
+        return "cancel"
+    if path.startswith("/payments/"):
+        return "get"
+    return "create" if path == "/payments" else path.strip("/").replace("/", "_")
+
+
+def outcome_of(status: int) -> str:
+    """``ok`` (200), ``rejected`` (a 4xx the gateway means) or ``error`` (the outcome is unknown: see the module)."""
+    if status == 200:
+        return "ok"
+    return "rejected" if 400 <= status < 500 and status not in (409, 429) else "error"
 
 
 def _path_id(gateway_payment_id: str) -> str:

@@ -23,6 +23,7 @@ from gkh_web.db.models import (
 )
 from gkh_web.db.threads import in_thread
 from gkh_web.domain import payment_states as ps
+from gkh_web.observability import correlation, metrics
 from gkh_web.services.mail.jobs import enqueue_receipt
 from gkh_web.services.payments.gateway_client import (
     GatewayPayment,
@@ -126,6 +127,7 @@ def transition(
         if moved != 1:
             continue  # someone else moved it in between: read again and decide again
         payment = _load(session, payment_id)
+        correlation.bind_payment(payment.public_id)
         _fill_details(payment, gateway_payment_id, confirmation_url, card_brand, card_last4, moment)
         event_detail = dict(detail or {})
         if correction:
@@ -133,7 +135,9 @@ def transition(
         if failure_reason is not None:
             event_detail.setdefault("reason", failure_reason)
         _event(session, payment_id, current, to_status, source, event_detail, moment)
+        log.info("payment %s → %s (%s)", current, to_status, source)
         if ps.is_final(to_status):
+            _count_when_committed(session, payment.method, to_status)
             session.execute(sa.update(PaymentItem).where(col(PaymentItem.payment_id) == payment_id).values(open=None))
         if to_status == ps.SUCCEEDED:
             _settle(session, payment_id)
@@ -141,6 +145,26 @@ def transition(
         session.flush()
         return True
     raise RuntimeError(f"payment {payment_id} keeps changing under us")
+
+
+_FINISHED_KEY = "gkh_payments_finished"
+
+
+def _count_when_committed(session: Session, method: str | None, status: str) -> None:
+    """``gkh_payments_finished_total`` counts a final status once its transaction commits (the caller
+    commits; a rolled-back transition did not happen and is not counted)."""
+    session.info.setdefault(_FINISHED_KEY, []).append((method, status))
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _count_finished(session: Session) -> None:
+    for method, status in session.info.pop(_FINISHED_KEY, ()):
+        metrics.payment_finished(method, status)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _forget_finished(session: Session) -> None:
+    session.info.pop(_FINISHED_KEY, None)
 
 
 def _fill_details(
