@@ -73,14 +73,15 @@ def configure_logging(level: str) -> logging.Handler:
         server_logger = logging.getLogger(name)
         server_logger.handlers.clear()
         server_logger.propagate = True
-    _route_reflex_output(_HANDLER)
+    _route_reflex_output(_HANDLER, level)
     return _HANDLER
 
 
-def _route_reflex_output(handler: logging.Handler) -> None:
+def _route_reflex_output(handler: logging.Handler, level: str) -> None:
     """Reflex's JSON sink and JSON prints go through ``handler`` (see the module's docstring)."""
     os.environ.setdefault("REFLEX_LOG_JSON", "1")
     try:
+        from reflex_base.constants import LogLevel
         from reflex_base.utils import log as reflex_log
     except ImportError:  # outside the Reflex app (tools, tests of this module)
         return
@@ -96,6 +97,9 @@ def _route_reflex_output(handler: logging.Handler) -> None:
 
     reflex_log.JsonHandler.emit = emit  # type: ignore[method-assign,assignment]  # replacing Reflex's sink on purpose
     reflex_log._write_json = write_json
+    # Reflex's loggers follow GKH_LOG_LEVEL too: through its own setter, which its sinks re-read whenever
+    # Reflex configures them again (a plain setLevel would be undone then).
+    reflex_log.set_log_level(LogLevel(level.lower()))
 
 
 def _level_of(payload: dict) -> int:

@@ -22,28 +22,37 @@ from playwright.sync_api import Page, expect
 
 from gkh_web.sandbox_gateway.cards import TEST_CARDS
 from gkh_web.services.data.demo_data import DEMO_ACCOUNT_TO_LINK, DEMO_LOGINS
-from tests.browser.flows import accept_agreement_if_asked, open_esia_login, pay_on_card_page, sign_in
+from tests.browser.flows import DEMO_PASSWORD, accept_agreement_if_asked, open_esia_login, pay_on_card_page, sign_in
 from tests.browser.server import ServedApp, serve_app
 from tests.browser.tour import receipt_sent
+from tests.served import SERVED_ON, scaled_out_urls
 
 pytestmark = pytest.mark.browser
 LOGIN = {login.key: login for login in DEMO_LOGINS}
 TOKEN = "metrics-token-for-the-browser-test-0123456789"
 CARD = "2202 4743 0132 2987"
+WRONG_PASSWORD = "Wrong-2026!"
 
 
-@pytest.fixture(scope="module")
-def own_app(tmp_path_factory) -> Iterator[ServedApp]:
-    """DEBUG logs, JSON from Reflex's own output too, and the metrics page on."""
+@pytest.fixture(scope="module", params=SERVED_ON)
+def own_app(request, tmp_path_factory) -> Iterator[ServedApp]:
+    """DEBUG logs, JSON from Reflex's own output too, and the metrics page on; on SQLite with one worker,
+    then on PostgreSQL + Redis with two workers, whose counts ``/metrics`` must add up."""
     env = {"GKH_LOG_LEVEL": "DEBUG", "REFLEX_LOG_JSON": "1", "GKH_METRICS_TOKEN": TOKEN}
-    with serve_app(Path(tmp_path_factory.mktemp("logs_and_metrics")), extra_env=env) as app:
-        yield app
+    workdir = Path(tmp_path_factory.mktemp("logs_and_metrics"))
+    if request.param == "sqlite":
+        with serve_app(workdir, extra_env=env) as app:
+            yield app
+    else:
+        postgres_url, redis_url = scaled_out_urls()
+        with serve_app(workdir, extra_env=env, postgres_url=postgres_url, redis_url=redis_url, workers=2) as app:
+            yield app
 
 
 def _walk_the_whole_flow(page: Page, url: str) -> None:
     open_esia_login(page, url)  # a refused login first: another person's e-mail with a wrong password
     page.locator("#esia-login").fill(LOGIN["ivanov"].email)
-    page.locator("#esia-password").fill("Wrong-2026!")
+    page.locator("#esia-password").fill(WRONG_PASSWORD)
     page.get_by_role("button", name="Войти", exact=True).click()
     expect(page.locator("#esia-form-error")).to_have_text("Неверный логин или пароль")
     page.goto(url + "/")
@@ -72,6 +81,22 @@ def _walk_the_whole_flow(page: Page, url: str) -> None:
     receipt_sent(page, url)  # «Мои платежи»: the outbox has sent the letter to her address
 
 
+def _event_workers(app: ServedApp) -> set[int]:
+    return {json.loads(line)["pid"] for line in _lines(app.log) if '"tab event done' in line}
+
+
+def _open_tabs_until_both_workers_served(page: Page, app: ServedApp) -> None:
+    """New tabs (new websockets) until each of the two workers has handled events: the kernel hands a
+    connection to either, so the aggregation across workers is put to the test, not left to chance."""
+    for _ in range(30):
+        if len(_event_workers(app)) == 2:
+            return
+        tab = page.context.new_page()
+        tab.goto(app.url + "/")
+        expect(tab.get_by_role("button", name="Войти через Госуслуги")).to_be_visible()
+        tab.close()
+
+
 def _personal_data() -> list[str]:
     """Every way a demo resident's data or a test card could be written."""
     values: list[str] = []
@@ -84,7 +109,7 @@ def _personal_data() -> list[str]:
                    login.email, login.email.lower(), login.email.split("@")[0] + "@"]
     for number in TEST_CARDS:
         values += [number, " ".join(number[i:i + 4] for i in range(0, len(number), 4))]
-    return values
+    return [*values, DEMO_PASSWORD, WRONG_PASSWORD]  # not personal data, but never to be written either
 
 
 def _lines(log: Path) -> list[str]:
@@ -106,6 +131,9 @@ def _metric(text: str, name: str, **labels: str) -> float:
 
 def test_the_whole_flow_logs_no_personal_data_in_json_lines_and_shows_in_metrics(own_app, kiosk_page):
     _walk_the_whole_flow(kiosk_page, own_app.url)
+    if own_app.env.get("GKH_REDIS_URL"):
+        _open_tabs_until_both_workers_served(kiosk_page, own_app)
+    events_logged = sum(1 for line in _lines(own_app.log) if '"tab event done' in line)
     metrics = httpx.get(own_app.url + "/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
     assert metrics.status_code == 200
     assert httpx.get(own_app.url + f"/metrics?token={TOKEN}", timeout=10).status_code == 401
@@ -148,3 +176,7 @@ def test_the_whole_flow_logs_no_personal_data_in_json_lines_and_shows_in_metrics
     assert _metric(text, "gkh_esia_requests_total", operation="token_userinfo", outcome="ok") >= 1
     assert _metric(text, "gkh_active_sessions") >= 1
     assert "gkh_oldest_unfinished_payment_age_seconds" in text and "gkh_receipt_outbox_backlog" in text
+    # Every worker's events are counted, whichever worker answered the scrape: each event logged its line
+    # after its observation, so the sum over handlers is at least the lines written before the scrape.
+    assert _metric(text, "gkh_event_duration_seconds_count") >= events_logged > 0
+    assert len(_event_workers(own_app)) == (2 if own_app.env.get("GKH_REDIS_URL") else 1)
