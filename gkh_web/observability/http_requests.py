@@ -4,7 +4,8 @@ correlation id, answers it in ``X-Request-ID`` and writes one line when the answ
 
 The line names the method, the path and the status; never the query string (ЕСИА's ``code``, return
 addresses) and never a long opaque path segment (a receipt link's signed token, a sandbox page's id),
-which is shown as ``…``. Requests for the build's static files are logged at DEBUG only.
+which is shown as ``…``. Requests for the build's static files and the health and metrics probes are logged
+at DEBUG only (unless they fail).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from gkh_web.observability import correlation
 log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = b"x-request-id"
-QUIET_PREFIXES = ("/assets/", "/favicon.ico", "/_next/", "/ping")
+QUIET_PREFIXES = ("/assets/", "/favicon.ico", "/ping", "/_health", "/metrics")
+"""Static files and what machines ask every few seconds (balancer, Prometheus): DEBUG unless they fail."""
 _OPAQUE_SEGMENT = re.compile(r"[^/]{25,}")
 
 

@@ -38,7 +38,8 @@ WRONG_PASSWORD = "Wrong-2026!"
 def own_app(request, tmp_path_factory) -> Iterator[ServedApp]:
     """DEBUG logs, JSON from Reflex's own output too, and the metrics page on; on SQLite with one worker,
     then on PostgreSQL + Redis with two workers, whose counts ``/metrics`` must add up."""
-    env = {"GKH_LOG_LEVEL": "DEBUG", "REFLEX_LOG_JSON": "1", "GKH_METRICS_TOKEN": TOKEN}
+    env = {"GKH_LOG_LEVEL": "DEBUG", "REFLEX_LOG_JSON": "1", "GKH_METRICS_TOKEN": TOKEN,
+           "GKH_RECONCILE_INTERVAL_SECONDS": "2"}  # a reconciler round every 2 s: several within the walk
     workdir = Path(tmp_path_factory.mktemp("logs_and_metrics"))
     if request.param == "sqlite":
         with serve_app(workdir, extra_env=env) as app:
@@ -175,6 +176,9 @@ def test_the_whole_flow_logs_no_personal_data_in_json_lines_and_shows_in_metrics
     assert _metric(text, "gkh_gateway_requests_total", operation="create", outcome="ok") >= 1
     assert _metric(text, "gkh_esia_requests_total", operation="token_userinfo", outcome="ok") >= 1
     assert _metric(text, "gkh_active_sessions") >= 1
+    assert _metric(text, "gkh_reconciler_rounds_total", outcome="done") >= 1
+    assert _metric(text, "gkh_reconciler_last_round_timestamp_seconds") > 1.7e9
+    assert _metric(text, "gkh_receipt_outbox_backlog") == 0  # her letter has gone
     assert "gkh_oldest_unfinished_payment_age_seconds" in text and "gkh_receipt_outbox_backlog" in text
     # Every worker's events are counted, whichever worker answered the scrape: each event logged its line
     # after its observation, so the sum over handlers is at least the lines written before the scrape.
