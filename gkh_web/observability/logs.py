@@ -21,6 +21,7 @@ from typing import Any
 
 from gkh_web.observability import correlation
 from gkh_web.observability.redaction import RedactionFilter, redact
+from gkh_web.settings import LOG_LEVELS
 
 SERVER_LOGGERS = ("granian", "_granian", "granian.access", "uvicorn", "uvicorn.error", "uvicorn.access")
 """Loggers of the HTTP servers: their own handlers go, their records come to the root handler."""
@@ -58,8 +59,12 @@ _HANDLER: logging.Handler | None = None
 
 
 def configure_logging(level: str) -> logging.Handler:
-    """Install the JSON handler on the root logger at ``level`` (``GKH_LOG_LEVEL``); idempotent."""
+    """Install the JSON handler on the root logger at ``level`` (``GKH_LOG_LEVEL``); idempotent.
+
+    A level that is not one of ``LOG_LEVELS`` falls back to INFO here, so that the start-up check
+    (``config_check``) can still write its refusal as a JSON line instead of a traceback."""
     global _HANDLER
+    level = level if level in LOG_LEVELS else "INFO"
     root = logging.getLogger()
     if _HANDLER is None:
         _HANDLER = json_handler()

@@ -65,3 +65,22 @@ def test_handler_labels_are_short():
 def test_paths_lose_their_tokens():
     assert loggable_path("/receipt/MDAwMDQyLjE3MzMwMDAwMDA.c2lnbmF0dXJlLXRoYXQtaXMtbG9uZw") == "/receipt/…"
     assert loggable_path("/pay/result") == "/pay/result"
+
+
+def test_configuring_sets_the_level_and_survives_a_wrong_one(monkeypatch):
+    from gkh_web.observability.logs import configure_logging
+
+    for name in ("REFLEX_LOG_JSON", "REFLEX_LOGLEVEL"):  # it sets them for Reflex: restored after the test
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    try:
+        handler = configure_logging("DEBUG")
+        assert root.level == logging.DEBUG and root.handlers == [handler]
+        assert configure_logging("WARNING") is handler and root.handlers == [handler]  # idempotent: one handler
+        configure_logging("chatty")  # the start-up check refuses it; until then, INFO
+        assert root.level == logging.INFO
+    finally:
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
