@@ -62,7 +62,7 @@ def configure_logging(level: str) -> logging.Handler:
     """Install the JSON handler on the root logger at ``level`` (``GKH_LOG_LEVEL``); idempotent.
 
     A level that is not one of ``LOG_LEVELS`` falls back to INFO here, so that the start-up check
-    (``config_check``) can still write its refusal as a JSON line instead of a traceback."""
+    (``config_check``) refuses it with its list of problems rather than ``setLevel`` with a traceback."""
     global _HANDLER
     level = level if level in LOG_LEVELS else "INFO"
     root = logging.getLogger()
