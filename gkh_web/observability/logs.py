@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gkh_web.observability import correlation
-from gkh_web.observability.redaction import RedactionFilter, redact
+from gkh_web.observability.redaction import RedactionFilter
 from gkh_web.settings import LOG_LEVELS
 
 SERVER_LOGGERS = ("granian", "_granian", "granian.access", "uvicorn", "uvicorn.error", "uvicorn.access")
@@ -95,9 +95,8 @@ def _route_reflex_output(handler: logging.Handler, level: str) -> None:
         if record.levelno >= handler.level:
             handler.handle(record)
 
-    def write_json(payload: dict, *, stderr: bool) -> None:
-        message = redact(str(payload.get("message", "")))
-        record = logging.LogRecord("reflex", _level_of(payload), "", 0, message, None, None)
+    def write_json(payload: dict, *, stderr: bool) -> None:  # the handler's filter redacts it like any record
+        record = logging.LogRecord("reflex", _level_of(payload), "", 0, str(payload.get("message", "")), None, None)
         handler.handle(record)
 
     reflex_log.JsonHandler.emit = emit  # type: ignore[method-assign,assignment]  # replacing Reflex's sink on purpose
