@@ -54,3 +54,10 @@ def bind_payment(public_id: str) -> None:
     fields = _current.get()
     if fields is not None and public_id:
         fields[PAYMENT_ID] = public_id
+
+
+def forget_payment() -> None:
+    """The work has moved past its payment (a reconciler round after its last one): later lines name none."""
+    fields = _current.get()
+    if fields is not None:
+        fields.pop(PAYMENT_ID, None)

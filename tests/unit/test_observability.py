@@ -84,3 +84,14 @@ def test_configuring_sets_the_level_and_survives_a_wrong_one(monkeypatch):
     finally:
         root.handlers[:] = saved_handlers
         root.setLevel(saved_level)
+
+
+def test_a_payment_is_named_until_the_work_moves_past_it():
+    with correlation.unit_of_work("reconciler"):
+        correlation.bind_payment("first")
+        correlation.bind_payment("second")
+        assert correlation.current()["payment_id"] == "second"
+        correlation.forget_payment()
+        assert "payment_id" not in correlation.current()
+    correlation.bind_payment("outside any work")  # nowhere to put it: ignored
+    assert correlation.current() == {}

@@ -17,6 +17,7 @@ from gkh_web.db.models import (
     stored_key,
 )
 from gkh_web.domain import payment_states as ps
+from gkh_web.observability import correlation
 from gkh_web.services.payments.gateway_client import (
     GatewayRejected,
     GatewayUnavailable,
@@ -124,6 +125,7 @@ async def reconcile(
     report.expired, pending = await _in_database(session_factory, _open_payments, stale_before, deadline, now)
     for payment_id, gateway_id, key, amount, description, return_url, method, metadata, overdue, commission in pending:
         report.checked += 1
+        correlation.bind_payment(metadata.get("payment_id", ""))  # this payment's lines, until the next one
         try:
             if gateway_id is not None:
                 gp = await gateway.get(gateway_id)
@@ -154,4 +156,5 @@ async def reconcile(
             report.changed += 1
             if gp.status == "canceled" and overdue:
                 report.expired += 1
+    correlation.forget_payment()
     return report

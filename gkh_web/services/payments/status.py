@@ -75,6 +75,7 @@ def _load(session: Session, payment_id: int, *, lock: bool = True) -> Payment:
     payment = session.exec(query).first()
     if payment is None:
         raise PaymentNotFound(payment_id)
+    correlation.bind_payment(payment.public_id)  # the event or request now works on this payment: its lines say so
     return payment
 
 
@@ -127,7 +128,6 @@ def transition(
         if moved != 1:
             continue  # someone else moved it in between: read again and decide again
         payment = _load(session, payment_id)
-        correlation.bind_payment(payment.public_id)
         _fill_details(payment, gateway_payment_id, confirmation_url, card_brand, card_last4, moment)
         event_detail = dict(detail or {})
         if correction:
