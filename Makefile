@@ -34,6 +34,9 @@ export REFLEX_DIR := $(CURDIR)/.tools/reflex
 export REFLEX_SSR := false
 NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 export NPM_CONFIG_REGISTRY
+# `npm --prefix .tools` would look for its global npmrc under .tools/etc and miss the machine's (a proxy's CA
+# file, a mirror): name the machine's own.
+NPM_GLOBALCONFIG ?= $(shell npm config get globalconfig 2>/dev/null)
 
 # `make serve-prod`: the same build with WORKERS backend workers sharing PostgreSQL and Redis
 # (the servers on this machine by default; any URLs work).
@@ -82,7 +85,7 @@ lock:
 .tools/.installed: Makefile
 	@echo "==> bun $(BUN_VERSION) (and axe-core $(AXE_VERSION) for the accessibility tests) from the npm registry into .tools/"
 	@mkdir -p .tools
-	@npm install --prefix .tools --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION) axe-core@$(AXE_VERSION)
+	@npm install --prefix .tools --globalconfig "$(NPM_GLOBALCONFIG)" --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION) axe-core@$(AXE_VERSION)
 	@bun --version >/dev/null
 	@touch $@
 
