@@ -16,7 +16,9 @@ from gkh_web.db.models import (
     utc_now,
 )
 from gkh_web.domain import payment_states as ps
+from gkh_web.domain.fiscal_receipt import FiscalReceipt
 from gkh_web.services.payments import gateway_pages
+from gkh_web.services.payments.fiscal import fiscal_receipt_of
 from gkh_web.services.payments.gateway_client import (
     GatewayPayment,
     GatewayRejected,
@@ -59,8 +61,9 @@ def _current_result(session: Session, payment_id: int) -> StartResult:
     return _start_result(_load(session, payment_id, lock=False))
 
 
-CreateRequest = tuple[tuple[str, int, str, str, "str | None", dict[str, str]], int]
-"""(the create's positional arguments, the commission): exactly what was stored, so a replay is identical."""
+CreateRequest = tuple[tuple[str, int, str, str, "str | None", dict[str, str]], int, "FiscalReceipt | None"]
+"""(the create's positional arguments, the commission, the fiscal receipt): exactly what was stored, so a
+replay is identical."""
 
 
 def _submit(session: Session, payment_id: int, return_url: str, now: datetime | None) -> StartResult | CreateRequest:
@@ -79,8 +82,9 @@ def _submit(session: Session, payment_id: int, return_url: str, now: datetime | 
         _metadata(payment),
     )
     commission = payment.commission_kopecks
+    receipt = fiscal_receipt_of(session, payment)
     session.commit()
-    return request, commission
+    return request, commission, receipt
 
 
 def _rejected(session: Session, payment_id: int, error: GatewayRejected, now: datetime | None) -> StartResult:
@@ -137,9 +141,9 @@ async def start_payment(
     submitted = await _in_database(session_factory, _submit, payment_id, return_url, now)
     if isinstance(submitted, StartResult):
         return submitted
-    request, commission = submitted
+    request, commission, receipt = submitted
     try:
-        gp = await gateway.create(*request, commission_kopecks=commission)
+        gp = await gateway.create(*request, commission_kopecks=commission, receipt=receipt)
     except GatewayUnavailable as error:
         log.warning("payment %s: gateway create outcome unknown: %s", payment_id, error)
         return await _in_database(session_factory, _current_result, payment_id)
