@@ -292,7 +292,7 @@ def get_settings() -> Settings:
         gateway_shop_id=os.environ.get("GKH_GATEWAY_SHOP_ID", "sandbox-shop"),
         gateway_secret=os.environ.get("GKH_GATEWAY_SECRET") or SANDBOX_SHOP_SECRET,
         gateway_webhook_secret=os.environ.get("GKH_GATEWAY_WEBHOOK_SECRET") or SANDBOX_WEBHOOK_SECRET,
-        gateway_page_hosts=_words(os.environ.get("GKH_GATEWAY_PAGE_HOSTS", _default_page_hosts()), lower=True),
+        gateway_page_hosts=_words(os.environ.get("GKH_GATEWAY_PAGE_HOSTS") or _default_page_hosts(), lower=True),
         webhook_allowed_networks=_words(os.environ.get("GKH_WEBHOOK_ALLOWED_NETWORKS", "")),
         allow_demo_esia_in_production=_flag(os.environ.get("GKH_PRODUCTION_ALLOW_DEMO_ESIA", "0")),
         allow_sandbox_in_production=_flag(os.environ.get("GKH_PRODUCTION_ALLOW_SANDBOX_GATEWAY", "0")),
