@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from gkh_web.db.models import Payment, PaymentDocument, PaymentItem, PersonalAccount, Resident
+from gkh_web.db.models import Payment, PaymentDocument, PaymentEvent, PaymentItem, PersonalAccount, Resident
 from gkh_web.domain import payment_states as ps
 from gkh_web.domain.commission import CommissionRate
 from gkh_web.domain.dates import format_period
@@ -113,3 +113,28 @@ async def test_a_decline_reads_as_the_mapping_says(session, factory):
     payment = session.get(Payment, record.id)
     assert (payment.status, payment.failure_reason) == (ps.FAILED, "payment_method_restricted")
     assert ps.status_text(payment.status, payment.failure_reason) == "Операции по карте или кошельку ограничены"
+
+
+async def test_a_replay_the_gateway_calls_another_body_fails_nothing_and_goes_to_review(session, factory):
+    """The receipt's recipient came from the profile (no address of its own), and the profile changed before the
+    reconciler replayed a lost create: YooKassa answers «Idempotence key duplicated». The payment may exist
+    there, so it is neither failed (its documents stay held) nor sent under a fresh key: it waits, flagged once."""
+    fake = FakeGateway()
+    record = yookassa_payment(session, count=1, receipt_email=None)
+    fake.fail_next("create", "lost_response")
+    await pay.start_payment(record.id, yookassa(fake), RETURN_URL, session_factory=factory, now=T0)
+    profile = session.get(Resident, record.resident_id)
+    profile.email = "new-address@example.com"
+    session.add(profile)
+    session.commit()
+    for minutes in (2, 4):
+        report = await pay.reconcile(factory, yookassa(fake), now=T0 + timedelta(minutes=minutes),
+                                     stale_after_seconds=60)
+        assert (report.changed, report.unavailable) == (0, 1)
+    session.expire_all()
+    payment = session.get(Payment, record.id)
+    assert (payment.status, payment.needs_review) == (ps.SUBMITTED, True)
+    notes = [e.detail for e in session.exec(select(PaymentEvent).where(PaymentEvent.payment_id == record.id)).all()
+             if e.detail and "idempotency key used with another body" in e.detail]
+    assert len(notes) == 1 and len(fake.payments) == 1 and set(fake.create_keys) == {record.idempotency_key}
+    assert session.exec(select(PaymentItem.open).where(PaymentItem.payment_id == record.id)).all() == [1]

@@ -14,7 +14,7 @@ import logging
 
 from sqlmodel import Session, col, select
 
-from gkh_web.db.models import Payment, PaymentDocument, PaymentItem, PersonalAccount, Resident
+from gkh_web.db.models import Payment, PaymentDocument, PaymentItem, PersonalAccount, Resident, stored_id
 from gkh_web.domain.dates import format_period
 from gkh_web.domain.fiscal_receipt import (
     DocumentCharge,
@@ -53,7 +53,7 @@ def fiscal_receipt_of(session: Session, payment: Payment) -> FiscalReceipt | Non
     email = payment.receipt_email or (resident.email if resident else None)
     try:
         return build_receipt(
-            document_charges(session, payment.id or 0),
+            document_charges(session, stored_id(payment)),
             commission_kopecks=payment.commission_kopecks,
             charged_kopecks=payment.charged_kopecks,
             email=email,

@@ -22,9 +22,10 @@ from gkh_web.services.payments.fiscal import fiscal_receipt_of
 from gkh_web.services.payments.gateway_client import (
     GatewayRejected,
     GatewayUnavailable,
+    IdempotencyConflict,
     PaymentGateway,
 )
-from gkh_web.services.payments.sending import _metadata
+from gkh_web.services.payments.sending import _metadata, conflicted
 from gkh_web.services.payments.status import SessionFactory, _applied_answer, _in_database, transition
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,10 @@ async def reconcile(
                     log.info("payment %s: gateway cannot cancel it yet; polling on", payment_id)
         except GatewayUnavailable as error:
             log.warning("payment %s: gateway unavailable during reconcile: %s", payment_id, error)
+            report.unavailable += 1
+            continue
+        except IdempotencyConflict:  # the replay is not what was first sent: the outcome stays unknown
+            await _in_database(session_factory, conflicted, payment_id, now)
             report.unavailable += 1
             continue
         except GatewayRejected as error:

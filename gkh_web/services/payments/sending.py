@@ -23,6 +23,7 @@ from gkh_web.services.payments.gateway_client import (
     GatewayPayment,
     GatewayRejected,
     GatewayUnavailable,
+    IdempotencyConflict,
     PaymentGateway,
 )
 from gkh_web.services.payments.status import (
@@ -30,6 +31,7 @@ from gkh_web.services.payments.status import (
     _applied_answer,
     _in_database,
     _load,
+    _noted,
     _review,
     apply_gateway_payment,
     transition,
@@ -85,6 +87,24 @@ def _submit(session: Session, payment_id: int, return_url: str, now: datetime | 
     receipt = fiscal_receipt_of(session, payment)
     session.commit()
     return request, commission, receipt
+
+
+IDEMPOTENCY_CONFLICT_NOTE = "idempotency key used with another body: the gateway's payment, if any, stands"
+
+
+def conflicted(session: Session, payment_id: int, now: datetime | None) -> None:
+    """The gateway says our key already went with another body: a payment may exist there under that key.
+
+    Not a refusal — failing the payment would release its documents while the payer may still pay
+    on the gateway's page — and never a fresh key (a second payment). The payment stays as it is,
+    goes to review once (however often the reconciler hears it again), and its gateway payment, if
+    any, still finds it by ``metadata.payment_id`` when notified. Commits.
+    """
+    payment = _load(session, payment_id)
+    if not _noted(session, payment_id, IDEMPOTENCY_CONFLICT_NOTE):
+        log.error("payment %s: %s", payment_id, IDEMPOTENCY_CONFLICT_NOTE)
+        _review(session, payment, "gateway", IDEMPOTENCY_CONFLICT_NOTE, now or utc_now())
+    session.commit()
 
 
 def _rejected(session: Session, payment_id: int, error: GatewayRejected, now: datetime | None) -> StartResult:
@@ -146,6 +166,9 @@ async def start_payment(
         gp = await gateway.create(*request, commission_kopecks=commission, receipt=receipt)
     except GatewayUnavailable as error:
         log.warning("payment %s: gateway create outcome unknown: %s", payment_id, error)
+        return await _in_database(session_factory, _current_result, payment_id)
+    except IdempotencyConflict:
+        await _in_database(session_factory, conflicted, payment_id, now)
         return await _in_database(session_factory, _current_result, payment_id)
     except GatewayRejected as error:
         return await _in_database(session_factory, _rejected, payment_id, error, now)
