@@ -87,29 +87,36 @@ async def test_no_networks_configured_means_no_notification_is_heard(demo_db, mo
     assert untouched(waiting)
 
 
-async def test_a_body_that_disagrees_with_the_api_changes_nothing(demo_db, monkeypatch, yookassa):
+async def test_a_body_that_disagrees_with_the_api_never_decides(demo_db, monkeypatch, yookassa):
     """From a genuine address (or a compromised host in YooKassa's range) the body claims «succeeded» while
-    the API still says «pending»; then the reverse: the body says «canceled» of a paid payment."""
+    the API still says «pending»: nothing moves. Then the reverse: the body says «canceled» of a payment the API
+    says is paid — the API's answer is applied, the payment succeeds, the body's word is only logged."""
     waiting = await waiting_payment(demo_db, monkeypatch)
     forged = waiting.fake.notification(waiting.gateway_id, status="succeeded")
     response = await post_notification(forged, headers=UNSIGNED, client_address=(YOOKASSA_SENDER, 5000))
-    assert (response.status_code, response.json()) == (200, {"result": "mismatch"})
+    assert (response.status_code, response.json()) == (200, {"result": "ignored"})
     assert untouched(waiting)
     waiting.fake.pay(waiting.gateway_id)
     stale = waiting.fake.notification(waiting.gateway_id, status="canceled")
     response = await post_notification(stale, headers=UNSIGNED, client_address=(YOOKASSA_SENDER, 5000))
-    assert (response.status_code, response.json()) == (200, {"result": "mismatch"})
-    assert untouched(waiting)
+    assert (response.status_code, response.json()) == (200, {"result": "applied"})
+    paid = outcome(waiting)
+    assert (paid.status, paid.failure_reason) == (ps.SUCCEEDED, None)
 
 
-async def test_a_body_with_another_amount_changes_nothing(demo_db, monkeypatch, yookassa):
+async def test_a_body_with_another_amount_never_sets_the_amount(demo_db, monkeypatch, yookassa):
     waiting = await waiting_payment(demo_db, monkeypatch)
-    waiting.fake.pay(waiting.gateway_id)
-    forged = waiting.fake.notification(waiting.gateway_id)
+    forged = waiting.fake.notification(waiting.gateway_id, status="succeeded")
     forged["object"]["amount"]["value"] = "0.01"
     response = await post_notification(forged, headers=UNSIGNED, client_address=(YOOKASSA_SENDER, 5000))
-    assert (response.status_code, response.json()) == (200, {"result": "mismatch"})
+    assert (response.status_code, response.json()) == (200, {"result": "ignored"})  # the API: still pending
     assert untouched(waiting)
+    waiting.fake.pay(waiting.gateway_id)
+    response = await post_notification(forged, headers=UNSIGNED, client_address=(YOOKASSA_SENDER, 5000))
+    assert (response.status_code, response.json()) == (200, {"result": "applied"})
+    paid = outcome(waiting)
+    assert paid.status == ps.SUCCEEDED
+    assert paid.paid_kopecks > waiting.paid_before + 1  # the document's whole sum, not the body's 0.01
 
 
 async def test_a_notification_about_an_unknown_payment_changes_nothing(demo_db, monkeypatch, yookassa):

@@ -37,7 +37,8 @@ class _Hint:
     public_id: str | None
     claimed_status: object = None
     claimed_amount: object = None
-    """What the body says the payment is: never applied, only compared with the gateway's own answer."""
+    """What the body says the payment is: never applied, only compared with the gateway's own answer (a body that
+    disagrees is logged; what is applied is always the answer the API gave)."""
 
 
 def _hint(body: object) -> _Hint | None:
@@ -109,9 +110,7 @@ async def handle_notification(body: object, gateway: PaymentGateway, session_fac
     no transaction is open during that call. Returns what happened:
     "malformed" (names no payment), "unknown" (not ours, or the gateway does not
     know it: answered 200 and dropped), "mismatch" (the gateway's payment does not
-    carry the public id the body claimed, or the body's status or amount is not the
-    gateway's: a forged or stale body changes nothing, the reconciler and the result page
-    still ask the gateway themselves), "unavailable" (the gateway cannot be asked: nothing changed,
+    carry the public id the body claimed), "unavailable" (the gateway cannot be asked: nothing changed,
     the sender should retry), "applied" or "ignored" (a duplicate or an old message).
     """
     hint = _hint(body)
@@ -128,9 +127,8 @@ async def handle_notification(body: object, gateway: PaymentGateway, session_fac
     if by_metadata and gp.metadata.get("payment_id") != public_id:
         log.warning("webhook: gateway payment %s is not payment %s", gp.id, payment_id)
         return "mismatch"
-    if _disagrees(hint, gp):
-        log.warning("payment %s: webhook body disagrees with the gateway (%r vs %s); nothing changed",
+    if _disagrees(hint, gp):  # stale (an earlier event arriving late) or forged: either way the API decides
+        log.warning("payment %s: webhook body disagrees with the gateway (%r vs %s); the gateway's answer applies",
                     payment_id, hint.claimed_status, gp.status)
-        return "mismatch"
     moved = await _in_database(session_factory, _applied_answer, payment_id, gp, "webhook", None)
     return "applied" if moved else "ignored"
