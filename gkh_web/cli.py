@@ -41,6 +41,7 @@ from gkh_web.domain.contacts import format_phone
 from gkh_web.domain.identifiers import format_snils
 from gkh_web.esia import clients
 from gkh_web.esia.users import EsiaUserInvalid, NewEsiaUser, add_esia_user, list_esia_users
+from gkh_web.sandbox_gateway.config import get_sandbox_settings
 from gkh_web.services import config_check, retention
 from gkh_web.services.data.demo_data import (
     DEMO_ACCOUNT_TO_LINK,
@@ -268,6 +269,9 @@ def _purge(args) -> int:
         return EXIT_FAILED
     report = retention.purge(dry_run=args.dry_run)
     print(f"База данных: {_shown_url()}" + (" — пробный прогон, ничего не меняется" if args.dry_run else ""))
+    if retention.sandbox_in_use(get_settings()):
+        sandbox_url = make_url(get_sandbox_settings().database_url).render_as_string(hide_password=True)
+        print(f"База песочницы шлюза: {sandbox_url}")
     for outcome in report.outcomes:
         print(f"  {outcome.rule.label} (старше {_age(outcome.keep)}): {_purge_verb(outcome, args.dry_run)}")
     print(f"Всего строк: {report.total}")

@@ -10,6 +10,9 @@ in the same test database (``GKH_SANDBOX_DATABASE_URL``), so its rules run on bo
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -336,7 +339,8 @@ def test_gkh_purge_dry_run_then_purge(db, capsys):
 
     assert cli.main(["purge", "--dry-run"]) == cli.EXIT_OK
     dry = capsys.readouterr().out
-    assert "пробный прогон" in dry and "закончившиеся сеансы жителей (старше 24 ч): будет удалено 2" in dry
+    assert "пробный прогон" in dry and "База песочницы шлюза:" in dry
+    assert "закончившиеся сеансы жителей (старше 24 ч): будет удалено 2" in dry
     assert "адреса для квитанций в платежах и письмах (старше 90 дн.): будет очищено 3" in dry
     assert cli.main(["purge"]) == cli.EXIT_OK
     done = capsys.readouterr().out
@@ -428,3 +432,16 @@ async def test_four_workers_asking_at_the_same_moment_purge_once(db):
     reports = await asyncio.gather(*(retention_purge.purge_if_due(w, lambda: NOW) for w in workers))
     done = [report for report in reports if report is not None]
     assert len(done) == 1 and done[0].total == 11
+
+
+def test_gkh_purge_as_a_separate_process(db):
+    with session_scope() as session:
+        _age_everything(session)
+    _shift_clock(db, datetime.now(UTC) - NOW)
+    env = {**os.environ, "GKH_DATABASE_URL": db, "GKH_SANDBOX_DATABASE_URL": db}
+    run = subprocess.run([sys.executable, "-m", "gkh_web.cli", "purge"], env=env, capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert "Всего строк: 11" in run.stdout
+    with Session(get_engine()) as session:
+        assert len(session.exec(select(EsiaAuthorizationCode)).all()) == 1, "the one under the limit stays"
