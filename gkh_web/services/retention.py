@@ -110,9 +110,12 @@ def _clear_payment_email(connection: sa.Connection, payment_ids: list[Any]) -> N
     """The payment's address, its letter's address, and any address in the letter's error and tries."""
     ids = [payment_id for (payment_id,) in payment_ids]
     connection.execute(sa.update(Payment).where(col(Payment.id).in_(ids)).values(receipt_email=None))
-    connection.execute(sa.update(ReceiptMail).where(col(ReceiptMail.payment_id).in_(ids)).values(to_address=None))
-    letters = sa.select(col(ReceiptMail.id)).where(col(ReceiptMail.payment_id).in_(ids))
-    _redact(connection, col(ReceiptMail.last_error), col(ReceiptMail.id), col(ReceiptMail.payment_id).in_(ids))
+    # the letter's state checked again: one added since the batch was chosen (a late correction to
+    # success) is still to be sent and keeps its address
+    finished = sa.and_(col(ReceiptMail.payment_id).in_(ids), col(ReceiptMail.status).in_((rm.SENT, rm.FAILED)))
+    connection.execute(sa.update(ReceiptMail).where(finished).values(to_address=None))
+    letters = sa.select(col(ReceiptMail.id)).where(finished)
+    _redact(connection, col(ReceiptMail.last_error), col(ReceiptMail.id), finished)
     _redact(connection, col(ReceiptMailAttempt.detail), col(ReceiptMailAttempt.id),
             col(ReceiptMailAttempt.receipt_mail_id).in_(letters))
 
