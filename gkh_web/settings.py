@@ -44,6 +44,10 @@ YOOKASSA_NOTIFY_NETWORKS = (
 """``GKH_SMTP_URL=off``: no e-mail at all, also in demo mode (where unset means the embedded sink)."""
 
 
+class SettingsError(ValueError):
+    """A setting cannot be read; the message names the variable and what it must be (for operators)."""
+
+
 
 def _default_database_url() -> str:
     return f"sqlite:///{PROJECT_ROOT / 'data' / 'gkh.db'}"
@@ -210,6 +214,26 @@ class Settings:
     """Send the 54-ФЗ ``receipt`` with each payment (``GKH_YOOKASSA_RECEIPTS``; off only for a shop whose
     receipts are made elsewhere)."""
 
+    retention_session_hours: int = 24
+    """Ended (or long dead) resident sessions and the demo ЕСИА's codes and access tokens are deleted this
+    long after they stopped working (``GKH_RETENTION_SESSION_HOURS``; see ``services.retention``)."""
+
+    retention_throttle_hours: int = 24
+    """Sign-in throttle records and rate-limit counters are deleted this long after their window or lock
+    ended (``GKH_RETENTION_THROTTLE_HOURS``)."""
+
+    retention_page_token_hours: int = 24
+    """The sandbox gateway forgets a payment page's token this long after the page expired
+    (``GKH_RETENTION_PAGE_TOKEN_HOURS``)."""
+
+    retention_payment_email_days: int = 90
+    """A payment's receipt address is dropped this long after the payment, once its letter is finished
+    (``GKH_RETENTION_PAYMENT_EMAIL_DAYS``)."""
+
+    retention_batch_size: int = 1000
+    """Rows deleted or cleared per transaction by the purge (``GKH_RETENTION_BATCH_SIZE``), so a large
+    backlog never holds one long lock."""
+
     @property
     def is_production(self) -> bool:
         return self.env == ENV_PRODUCTION
@@ -309,6 +333,12 @@ def get_settings() -> Settings:
         receipt_link_secret=os.environ.get("GKH_RECEIPT_LINK_SECRET") or DEMO_RECEIPT_LINK_SECRET,
         receipt_link_seconds=int(os.environ.get("GKH_RECEIPT_LINK_SECONDS", str(15 * 60))),
         **_yookassa_settings(),
+        # GKH_RETENTION_*: how long personal data with an obvious end is kept (services.retention)
+        retention_session_hours=positive_int("GKH_RETENTION_SESSION_HOURS", 24),
+        retention_throttle_hours=positive_int("GKH_RETENTION_THROTTLE_HOURS", 24),
+        retention_page_token_hours=positive_int("GKH_RETENTION_PAGE_TOKEN_HOURS", 24),
+        retention_payment_email_days=positive_int("GKH_RETENTION_PAYMENT_EMAIL_DAYS", 90),
+        retention_batch_size=positive_int("GKH_RETENTION_BATCH_SIZE", 1000),
     )
 
 
@@ -337,6 +367,20 @@ def _yookassa_settings() -> dict[str, Any]:
         "yookassa_vat_code": int(os.environ.get("GKH_YOOKASSA_VAT_CODE", "1")),
         "yookassa_receipts": _flag(os.environ.get("GKH_YOOKASSA_RECEIPTS", "1")),
     }
+
+
+def positive_int(name: str, default: int) -> int:
+    """A whole number above zero from the environment; SettingsError naming the variable otherwise.
+
+    A retention of 0 or less would delete data the moment it is written, and a typo must not do that
+    silently: the operator is told, and nothing runs.
+    """
+    text = (os.environ.get(name) or "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or int(text) == 0:
+        raise SettingsError(f"{name} must be a positive whole number (e.g. {name}={default}), got {text!r}")
+    return int(text)
 
 
 def _mail_settings() -> dict[str, Any]:
