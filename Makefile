@@ -4,6 +4,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Every Python package, direct and transitive, pinned with its hashes; pyproject.toml stays the file people edit
+# and `make lock` writes this one from it.
+LOCK := requirements.lock
+# Only the browser tests' Debian packages need root: as an ordinary user they are installed through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 PORT ?= 3000
@@ -29,6 +34,9 @@ export REFLEX_DIR := $(CURDIR)/.tools/reflex
 export REFLEX_SSR := false
 NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null)
 export NPM_CONFIG_REGISTRY
+# `npm --prefix .tools` would look for its global npmrc under .tools/etc and miss the machine's (a proxy's CA
+# file, a mirror): name the machine's own.
+NPM_GLOBALCONFIG ?= $(shell npm config get globalconfig 2>/dev/null)
 
 # `make serve-prod`: the same build with WORKERS backend workers sharing PostgreSQL and Redis
 # (the servers on this machine by default; any URLs work).
@@ -37,27 +45,47 @@ PROD_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/gkh
 PROD_SANDBOX_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/gkh_sandbox
 PROD_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run serve-prod test lint setup db demo demo-large chromium test-tools fonts screenshots bench clean
+.PHONY: run serve-prod test lint setup python-check lock db demo demo-large chromium test-tools screenshots bench clean distclean
 
-setup: $(VENV)/.installed .tools/.installed .web/.initialized fonts
+setup: $(VENV)/.installed .tools/.installed .web/.initialized
 
-fonts:
-	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
-	  echo "==> Installing Debian fonts-dejavu-core (Cyrillic font for PDF receipts)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; }
+# Python 3.11+ with its venv module (Debian and Ubuntu ship it apart, as python3.X-venv), checked before anything
+# is made: a virtualenv made without it has no pip and would fail later in a way that hides why.
+python-check:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "Python 3.11 or newer is needed, and '$(or $(PYTHON),python3)' is not one. Debian 12 and Ubuntu 24.04 have it:"; \
+	  echo "sudo apt install python3 python3-venv; or name one: make run PYTHON=/path/to/python3.11"; exit 1; }
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+	  v=$$($(PYTHON) -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")'); \
+	  echo "Python's venv module is missing. Install it (once, as root): sudo apt install python$$v-venv"; exit 1; }
 
-$(VENV)/.installed: pyproject.toml
-	@echo "==> Python: virtualenv in $(VENV) and dependencies from pyproject.toml (a few minutes the first time)"
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
-	@$(BIN)/python -m pip install --quiet --progress-bar off -e '.[test]' 2>&1 | grep -v "is ignored" || true
-	@$(BIN)/python -c "import reflex, sqlmodel, httpx, playwright" || { echo "Python dependencies did not install"; exit 1; }
+# pip's own words are all shown and its exit status kept; only one kind of line is dropped: the warning that a
+# package folder named in a machine's pip.conf does not exist (some build machines list dozens).
+PIP := set -o pipefail; $(BIN)/python -m pip
+PIP_SHOWN := 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+
+$(VENV)/.installed: pyproject.toml $(LOCK) | python-check
+	@echo "==> Python: virtualenv in $(VENV), every package from $(LOCK) with its hash checked (a few minutes the first time)"
+	@$(BIN)/python -m pip --version >/dev/null 2>&1 || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	@$(PIP) install --quiet --progress-bar off --require-hashes --no-deps -r $(LOCK) $(PIP_SHOWN)
+	@# (setuptools warns about editable installs in general: a warning, not an error, so it is not shown)
+	@export PYTHONWARNINGS=ignore; $(PIP) install --quiet --progress-bar off --no-deps --no-build-isolation -e . $(PIP_SHOWN)
+	@$(PIP) check $(PIP_SHOWN)
 	@touch $@
+
+# Refresh requirements.lock after editing pyproject.toml's dependencies (or to take a newer release of a
+# transitive one): every platform and Python 3.11+, the build backend included, hashes for every file.
+lock:
+	@test -x $(BIN)/uv || { echo "uv comes with the test tools: run make setup first"; exit 1; }
+	@echo "==> $(LOCK): resolving pyproject.toml (dependencies, [test] and the build backend) with uv"
+	@$(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' \
+	  | $(BIN)/uv pip compile pyproject.toml - --extra test --universal --python-version 3.11 --generate-hashes \
+	      --quiet --custom-compile-command "make lock" -o $(LOCK)
 
 .tools/.installed: Makefile
 	@echo "==> bun $(BUN_VERSION) (and axe-core $(AXE_VERSION) for the accessibility tests) from the npm registry into .tools/"
 	@mkdir -p .tools
-	@npm install --prefix .tools --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION) axe-core@$(AXE_VERSION)
+	@npm install --prefix .tools --globalconfig "$(NPM_GLOBALCONFIG)" --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION) axe-core@$(AXE_VERSION)
 	@bun --version >/dev/null
 	@touch $@
 
@@ -94,15 +122,15 @@ serve-prod: setup
 
 chromium:
 	@command -v chromium >/dev/null || { \
-	  echo "==> Installing Debian chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	  echo "==> Installing Debian chromium for the browser tests (apt-get needs root$(if $(SUDO),: through sudo))"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 # The tests read what a person would: the PDF receipt's words and their places (poppler's pdftotext and
 # pdftoppm) and the QR codes on screen (zbar's zbarimg).
 test-tools:
 	@command -v zbarimg >/dev/null && command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || { \
-	  echo "==> Installing Debian zbar-tools and poppler-utils (QR and PDF checks in the tests)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zbar-tools poppler-utils >/dev/null; }
+	  echo "==> Installing Debian zbar-tools and poppler-utils (QR and PDF checks in the tests; apt-get needs root$(if $(SUDO),: through sudo))"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zbar-tools poppler-utils >/dev/null; }
 
 lint: $(VENV)/.installed
 	@echo "==> ruff: style, imports, bugbear, simplifications (pyproject.toml [tool.ruff])"
@@ -120,5 +148,10 @@ screenshots: setup test-tools
 bench: setup
 	@ls bench/*.py | xargs -n1 $(BIN)/python
 
+# `make clean` drops the built frontend and the tabs' saved state; `make distclean` also the installs (.venv with
+# the Python packages, .tools with bun and axe-core), back to a fresh clone. Neither touches data/ (the database).
 clean:
 	rm -rf .web .states
+
+distclean: clean
+	rm -rf $(VENV) .tools *.egg-info

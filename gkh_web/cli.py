@@ -14,6 +14,7 @@
     gkh esia list-clients                показать клиентов демо-ЕСИА и их адреса возврата
     gkh check-config                     проверить настройки (в GKH_ENV=production — никаких демо-значений)
     gkh sessions end-all                 завершить все открытые сеансы жителей (например, после инцидента)
+    gkh purge [--dry-run]                удалить персональные данные, срок хранения которых истёк
 
 Exit codes: 0 success, 1 the work failed (bad file, database not ready), 2 the
 command line itself is wrong. Never imports Reflex, so it starts fast and runs
@@ -28,7 +29,7 @@ import re
 import sys
 import time
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import ClassVar
 
 import sqlalchemy as sa
@@ -40,7 +41,8 @@ from gkh_web.domain.contacts import format_phone
 from gkh_web.domain.identifiers import format_snils
 from gkh_web.esia import clients
 from gkh_web.esia.users import EsiaUserInvalid, NewEsiaUser, add_esia_user, list_esia_users
-from gkh_web.services import config_check
+from gkh_web.sandbox_gateway.config import get_sandbox_settings
+from gkh_web.services import config_check, retention
 from gkh_web.services.data.demo_data import (
     DEMO_ACCOUNT_TO_LINK,
     DEMO_LOGINS,
@@ -55,7 +57,7 @@ from gkh_web.services.data.payment_import import import_payment_documents_file
 from gkh_web.services.identity import residents
 from gkh_web.services.mail.smtp import redacted
 from gkh_web.services.payments import notices
-from gkh_web.settings import get_settings
+from gkh_web.settings import SettingsError, get_settings
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -160,6 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
     sessions = commands.add_parser("sessions", help="сеансы жителей", description="Сеансы жителей в ГИС ЖКХ.")
     sessions_commands = sessions.add_subparsers(dest="sessions_command", metavar="ДЕЙСТВИЕ", title="действия")
     sessions_commands.add_parser("end-all", help="завершить все открытые сеансы (причина «revoked»)")
+    purge = commands.add_parser(
+        "purge", help="удалить персональные данные с истёкшим сроком хранения",
+        description="Удаляет или очищает персональные данные, срок хранения которых истёк (GKH_RETENTION_*; "
+                    "README, «Персональные данные и сроки хранения»). Платежи, их суммы и журнал остаются. "
+                    "Сервер делает то же раз в сутки сам.",
+    )
+    purge.add_argument("--dry-run", action="store_true", help="только посчитать, ничего не менять")
     return parser
 
 
@@ -200,6 +209,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return handler(args)
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        return EXIT_FAILED
     except sa.exc.SQLAlchemyError as error:
         print(f"Ошибка базы данных: {error.__class__.__name__}: {error}".splitlines()[0], file=sys.stderr)
         return EXIT_FAILED
@@ -218,7 +230,7 @@ def _handler(args: argparse.Namespace):
         return {"end-all": _sessions_end_all}.get(args.sessions_command)
     if args.command == "export":
         return {"notices": _export_notices}.get(args.export_command)
-    return {"demo": _demo, "import": _import, "check-config": _check_config}.get(args.command)
+    return {"demo": _demo, "import": _import, "check-config": _check_config, "purge": _purge}.get(args.command)
 
 
 def _check_config(_args) -> int:
@@ -248,6 +260,38 @@ def _sessions_end_all(_args) -> int:
         ended = residents.end_all_sessions(session, reason="revoked")
     print(f"Завершено сеансов: {ended}. Открытые вкладки покажут стартовый экран при следующем действии.")
     return EXIT_OK
+
+
+def _purge(args) -> int:
+    """``gkh purge``: every retention rule, one line each; ``--dry-run`` only counts."""
+    get_settings()  # a bad GKH_RETENTION_* is said before anything is touched
+    if not _database_ready():
+        return EXIT_FAILED
+    report = retention.purge(dry_run=args.dry_run)
+    print(f"База данных: {_shown_url()}" + (" — пробный прогон, ничего не меняется" if args.dry_run else ""))
+    if retention.sandbox_in_use(get_settings()):
+        sandbox_url = make_url(get_sandbox_settings().database_url).render_as_string(hide_password=True)
+        print(f"База песочницы шлюза: {sandbox_url}")
+    for outcome in report.outcomes:
+        print(f"  {outcome.rule.label} (старше {_age(outcome.keep)}): {_purge_verb(outcome, args.dry_run)}")
+    print(f"Всего строк: {report.total}")
+    return EXIT_OK
+
+
+def _age(keep: timedelta) -> str:
+    """«24 ч», «90 дн.»: how a retention reads in ``gkh purge``."""
+    hours = int(keep.total_seconds() // 3600)
+    if hours and hours % 24 == 0 and hours > 24:
+        return f"{hours // 24} дн."
+    return f"{hours} ч" if hours else f"{int(keep.total_seconds())} с"
+
+
+def _purge_verb(outcome: retention.RuleOutcome, dry_run: bool) -> str:
+    deleted = outcome.rule.how == retention.DELETE
+    if dry_run:
+        return f"{'будет удалено' if deleted else 'будет очищено'} {outcome.rows}"
+    batches = f" ({outcome.batches} {_plural(outcome.batches, 'пакет', 'пакета', 'пакетов')})" if outcome.rows else ""
+    return f"{'удалено' if deleted else 'очищено'} {outcome.rows}{batches}"
 
 
 def _shown_url() -> str:

@@ -19,6 +19,7 @@ from gkh_web.state.session import TabGuard
 from gkh_web.tasks.esia_registration import register_own_esia_client
 from gkh_web.tasks.receipt_sender import send_receipts_forever
 from gkh_web.tasks.reconciler import reconcile_payments_forever
+from gkh_web.tasks.retention_purge import purge_personal_data_daily
 
 configure_logging(get_settings().log_level)  # JSON lines from every logger, before anything logs
 config_check.enforce(get_settings())  # production never starts on demo defaults
@@ -37,3 +38,4 @@ app.register_lifespan_task(register_own_esia_client)
 app.register_lifespan_task(reconcile_payments_forever)
 app.register_lifespan_task(serve_mail_sink)  # demo mode only: the embedded SMTP sink
 app.register_lifespan_task(send_receipts_forever)
+app.register_lifespan_task(purge_personal_data_daily)

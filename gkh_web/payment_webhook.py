@@ -2,16 +2,20 @@
 
 The checks run cheapest first, and none of them trusts what the body says:
 
-1. the sender's address must lie in the gateway's networks when they are set
-   (``GKH_WEBHOOK_ALLOWED_NETWORKS``; YooKassa signs nothing and asks exactly this) — else 403;
+1. the sender's address must lie in the gateway's networks — for YooKassa always
+   (``GKH_YOOKASSA_NOTIFY_NETWORKS``, its published list: YooKassa signs nothing, the
+   address is all there is; an empty list hears nobody), for the sandbox when they are
+   set (``GKH_WEBHOOK_ALLOWED_NETWORKS``) — else 403. The sender is the TCP peer; only a
+   peer that is one of our own proxies (``GKH_TRUSTED_PROXIES``) may name another in
+   ``X-Forwarded-For``, and then the sender is the last address there that is not ours;
 2. the size is checked before the body is read: a declared Content-Length above
    ``MAX_BODY_BYTES`` is refused unread, any other body is read up to one byte more
    than the limit and no further — else 413;
-3. the signature with the webhook key (``GKH_GATEWAY_WEBHOOK_SECRET``, never the
-   shop's API secret) over a fresh timestamp — else 401;
+3. the sandbox's signature with the webhook key (``GKH_GATEWAY_WEBHOOK_SECRET``, never the
+   shop's API secret) over a fresh timestamp — else 401 (YooKassa: nothing to check);
 4. ``payments.handle_notification`` asks the gateway about the payment the body
-   names and applies the gateway's answer; a gateway that cannot be asked gives 503,
-   so that the sender tries again later.
+   names and applies the gateway's answer — unless the body disagrees with it; a
+   gateway that cannot be asked gives 503, so that the sender tries again later.
 
 A lost, late, duplicated or reordered webhook changes nothing that
 ``payments.transition`` would not allow; the result page and the reconciler ask
@@ -30,7 +34,7 @@ from gkh_web.db.engine import session_scope
 from gkh_web.domain.webhook_signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, verify_webhook
 from gkh_web.services import payments
 from gkh_web.services.payments.gateway_factory import current_gateway
-from gkh_web.settings import get_settings
+from gkh_web.settings import GATEWAY_YOOKASSA, Settings, get_settings
 
 WEBHOOK_PATH = "/payments/webhook"
 MAX_BODY_BYTES = 64 * 1024
@@ -43,14 +47,23 @@ def _refusal(error: str, status_code: int) -> JSONResponse:
 # --- Who is sending ----------------------------------------------------------------------------------
 
 
-def sender_address(request: Request, trusted_proxy_hops: int) -> str:
-    """The sender as Reflex sees a client: the TCP peer, or with N proxies of our own in front the
-    N-th address from the right of ``X-Forwarded-For`` (what a sender writes further left is its own word)."""
+def sender_address(request: Request, trusted_proxies: tuple[str, ...]) -> str:
+    """Who sent the notification: the TCP peer, unless the peer is one of our own proxies.
+
+    ``X-Forwarded-For`` is whatever the connecting party wrote, so it is read only from a
+    peer in ``trusted_proxies``; then the addresses are taken from the right (each appended
+    by the proxy that saw it) past our own proxies, and the first that is not ours is the
+    sender — what a sender writes further left is its own word. A header from anyone else,
+    however it looks, is ignored.
+    """
     address = request.client.host if request.client else ""
-    if trusted_proxy_hops > 0:
-        forwarded = [item.strip() for item in request.headers.get("x-forwarded-for", "").split(",") if item.strip()]
-        if len(forwarded) >= trusted_proxy_hops:
-            address = forwarded[-trusted_proxy_hops]
+    if not sender_allowed(address, trusted_proxies, anyone_if_empty=False):
+        return address
+    forwarded = [item.strip() for item in request.headers.get("x-forwarded-for", "").split(",") if item.strip()]
+    for hop in reversed(forwarded):
+        address = hop
+        if not sender_allowed(hop, trusted_proxies, anyone_if_empty=False):
+            break
     return address
 
 
@@ -65,10 +78,10 @@ def _networks(cidrs: tuple[str, ...]) -> list[ipaddress.IPv4Network | ipaddress.
     return networks
 
 
-def sender_allowed(address: str, cidrs: tuple[str, ...]) -> bool:
-    """True with no networks set (anyone may hint), else only for an address inside one of them."""
+def sender_allowed(address: str, cidrs: tuple[str, ...], *, anyone_if_empty: bool = True) -> bool:
+    """True for an address inside one of the networks; with none set, ``anyone_if_empty`` decides."""
     if not cidrs:
-        return True
+        return anyone_if_empty
     try:
         ip = ipaddress.ip_address(address.strip("[]"))
     except ValueError:
@@ -119,14 +132,22 @@ def _json_object(raw: bytes) -> dict | None:
     return body if isinstance(body, dict) else None
 
 
+def _sender_heard(request: Request, settings: Settings) -> bool:
+    """The sender's address against the gateway's networks (YooKassa: its list, never «anyone»)."""
+    sender = sender_address(request, settings.trusted_proxies)
+    if settings.gateway_kind == GATEWAY_YOOKASSA:
+        return sender_allowed(sender, settings.yookassa_notify_networks, anyone_if_empty=False)
+    return sender_allowed(sender, settings.webhook_allowed_networks)
+
+
 async def payment_webhook(request: Request) -> JSONResponse:
     settings = get_settings()
-    if not sender_allowed(sender_address(request, settings.trusted_proxy_hops), settings.webhook_allowed_networks):
+    if not _sender_heard(request, settings):
         return _refusal("forbidden", 403)
     raw = await capped_body(request)
     if raw is None:
         return _refusal("too_large", 413)
-    if not _signed(raw, request):
+    if settings.gateway_kind != GATEWAY_YOOKASSA and not _signed(raw, request):
         return _refusal("invalid_signature", 401)
     body = _json_object(raw)
     if body is None:

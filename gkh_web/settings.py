@@ -30,7 +30,23 @@ DEMO_RECEIPT_LINK_SECRET = "demo-receipt-link-secret"
 DEMO_MAIL_FROM = "ГИС ЖКХ <no-reply@gkh.example>"
 """The demo sender: ``.example`` is reserved and reaches nobody, so production refuses it."""
 MAIL_OFF = "off"
+GATEWAY_SANDBOX = "sandbox"
+GATEWAY_YOOKASSA = "yookassa"
+GATEWAY_KINDS = (GATEWAY_SANDBOX, GATEWAY_YOOKASSA)
+YOOKASSA_API_URL = "https://api.yookassa.ru/v3"
+YOOKASSA_PAGE_HOST = "yoomoney.ru"
+"""Where YooKassa sends the payer (``confirmation_url``: https://yoomoney.ru/checkout/payments/v2/contract?…)."""
+YOOKASSA_NOTIFY_NETWORKS = (
+    "185.71.76.0/27", "185.71.77.0/27", "77.75.153.0/25", "77.75.156.11", "77.75.156.35", "77.75.154.128/25",
+    "2a02:5180::/32",
+)
+"""The addresses YooKassa publishes for its HTTP notifications (yookassa.ru/developers/using-api/webhooks,
+«IP-адреса»); its notifications carry no signature, so the sender's address is what authenticates them."""
 """``GKH_SMTP_URL=off``: no e-mail at all, also in demo mode (where unset means the embedded sink)."""
+
+
+class SettingsError(ValueError):
+    """A setting cannot be read; the message names the variable and what it must be (for operators)."""
 
 
 
@@ -184,6 +200,49 @@ class Settings:
 
     metrics_dir: str = ""
     """``GKH_METRICS_DIR`` (``data/metrics``): where each run's workers keep their metric values."""
+    gateway_kind: str = GATEWAY_SANDBOX
+    """``GKH_GATEWAY``: ``sandbox`` (the embedded one, or any gateway of ``GKH_GATEWAY_URL`` that speaks its
+    dialect and signs its notifications) or ``yookassa`` (YooKassa API v3: receipts, unsigned notifications
+    heard only from YooKassa's networks, commissions from settings)."""
+
+    trusted_proxies: tuple[str, ...] = ()
+    """Our own reverse proxies (``GKH_TRUSTED_PROXIES``, CIDRs): only a connection from one of them may name the
+    notification's sender in ``X-Forwarded-For``; from anyone else the header is ignored."""
+
+    yookassa_notify_networks: tuple[str, ...] = YOOKASSA_NOTIFY_NETWORKS
+    """Where YooKassa's notifications come from (``GKH_YOOKASSA_NOTIFY_NETWORKS``; the published list by default)."""
+
+    yookassa_commission_card: str = "0"
+    yookassa_commission_wallet: str = "0"
+    """The commission the payer pays on top, per method (``GKH_YOOKASSA_COMMISSION_CARD`` / ``_WALLET``, the
+    sandbox's format «1% min 1000»); YooKassa has no endpoint that says it, the shop decides it (default none)."""
+
+    yookassa_vat_code: int = 1
+    """``vat_code`` of every receipt line (``GKH_YOOKASSA_VAT_CODE``; 1 = «без НДС»)."""
+
+    yookassa_receipts: bool = True
+    """Send the 54-ФЗ ``receipt`` with each payment (``GKH_YOOKASSA_RECEIPTS``; off only for a shop whose
+    receipts are made elsewhere)."""
+
+    retention_session_hours: int = 24
+    """Ended (or long dead) resident sessions and the demo ЕСИА's codes and access tokens are deleted this
+    long after they stopped working (``GKH_RETENTION_SESSION_HOURS``; see ``services.retention``)."""
+
+    retention_throttle_hours: int = 24
+    """Sign-in throttle records and rate-limit counters are deleted this long after their window or lock
+    ended (``GKH_RETENTION_THROTTLE_HOURS``)."""
+
+    retention_page_token_hours: int = 24
+    """The sandbox gateway forgets a payment page's token this long after the page expired
+    (``GKH_RETENTION_PAGE_TOKEN_HOURS``)."""
+
+    retention_payment_email_days: int = 90
+    """A payment's receipt address is dropped this long after the payment, once its letter is finished
+    (``GKH_RETENTION_PAYMENT_EMAIL_DAYS``)."""
+
+    retention_batch_size: int = 1000
+    """Rows deleted or cleared per transaction by the purge (``GKH_RETENTION_BATCH_SIZE``), so a large
+    backlog never holds one long lock."""
 
     @property
     def is_production(self) -> bool:
@@ -262,12 +321,12 @@ def get_settings() -> Settings:
         kiosk_idle_seconds=int(os.environ.get("GKH_KIOSK_IDLE_SECONDS", "120")),
         kiosk_countdown_seconds=int(os.environ.get("GKH_KIOSK_COUNTDOWN_SECONDS", "20")),
         session_max_seconds=int(os.environ.get("GKH_SESSION_MAX_SECONDS", str(30 * 60))),
-        gateway_name=os.environ.get("GKH_GATEWAY_NAME", "sandbox"),
-        gateway_url=(os.environ.get("GKH_GATEWAY_URL") or "").rstrip("/") or None,
+        gateway_name=os.environ.get("GKH_GATEWAY_NAME") or _gateway_kind(),
+        gateway_url=(os.environ.get("GKH_GATEWAY_URL") or "").rstrip("/") or _default_gateway_url(),
         gateway_shop_id=os.environ.get("GKH_GATEWAY_SHOP_ID", "sandbox-shop"),
         gateway_secret=os.environ.get("GKH_GATEWAY_SECRET") or SANDBOX_SHOP_SECRET,
         gateway_webhook_secret=os.environ.get("GKH_GATEWAY_WEBHOOK_SECRET") or SANDBOX_WEBHOOK_SECRET,
-        gateway_page_hosts=_words(os.environ.get("GKH_GATEWAY_PAGE_HOSTS", ""), lower=True),
+        gateway_page_hosts=_words(os.environ.get("GKH_GATEWAY_PAGE_HOSTS") or _default_page_hosts(), lower=True),
         webhook_allowed_networks=_words(os.environ.get("GKH_WEBHOOK_ALLOWED_NETWORKS", "")),
         allow_demo_esia_in_production=_flag(os.environ.get("GKH_PRODUCTION_ALLOW_DEMO_ESIA", "0")),
         allow_sandbox_in_production=_flag(os.environ.get("GKH_PRODUCTION_ALLOW_SANDBOX_GATEWAY", "0")),
@@ -286,7 +345,55 @@ def get_settings() -> Settings:
         log_level=(os.environ.get("GKH_LOG_LEVEL") or "INFO").strip().upper(),
         metrics_token=(os.environ.get("GKH_METRICS_TOKEN") or "").strip() or None,
         metrics_dir=os.environ.get("GKH_METRICS_DIR") or str(PROJECT_ROOT / "data" / "metrics"),
+        **_yookassa_settings(),
+        # GKH_RETENTION_*: how long personal data with an obvious end is kept (services.retention)
+        retention_session_hours=positive_int("GKH_RETENTION_SESSION_HOURS", 24),
+        retention_throttle_hours=positive_int("GKH_RETENTION_THROTTLE_HOURS", 24),
+        retention_page_token_hours=positive_int("GKH_RETENTION_PAGE_TOKEN_HOURS", 24),
+        retention_payment_email_days=positive_int("GKH_RETENTION_PAYMENT_EMAIL_DAYS", 90),
+        retention_batch_size=positive_int("GKH_RETENTION_BATCH_SIZE", 1000),
     )
+
+
+def _gateway_kind() -> str:
+    return (os.environ.get("GKH_GATEWAY") or GATEWAY_SANDBOX).strip().lower()
+
+
+def _default_gateway_url() -> str | None:
+    """Unset ``GKH_GATEWAY_URL``: the embedded sandbox (None), or YooKassa's own API for ``GKH_GATEWAY=yookassa``."""
+    return YOOKASSA_API_URL if _gateway_kind() == GATEWAY_YOOKASSA else None
+
+
+def _default_page_hosts() -> str:
+    return YOOKASSA_PAGE_HOST if _gateway_kind() == GATEWAY_YOOKASSA else ""
+
+
+def _yookassa_settings() -> dict[str, Any]:
+    """``GKH_GATEWAY`` and what only the YooKassa adapter (and the notification route) reads."""
+    networks = os.environ.get("GKH_YOOKASSA_NOTIFY_NETWORKS")
+    return {
+        "gateway_kind": _gateway_kind(),
+        "trusted_proxies": _words(os.environ.get("GKH_TRUSTED_PROXIES", "")),
+        "yookassa_notify_networks": YOOKASSA_NOTIFY_NETWORKS if networks is None else _words(networks),
+        "yookassa_commission_card": os.environ.get("GKH_YOOKASSA_COMMISSION_CARD", "0"),
+        "yookassa_commission_wallet": os.environ.get("GKH_YOOKASSA_COMMISSION_WALLET", "0"),
+        "yookassa_vat_code": int(os.environ.get("GKH_YOOKASSA_VAT_CODE", "1")),
+        "yookassa_receipts": _flag(os.environ.get("GKH_YOOKASSA_RECEIPTS", "1")),
+    }
+
+
+def positive_int(name: str, default: int) -> int:
+    """A whole number above zero from the environment; SettingsError naming the variable otherwise.
+
+    A retention of 0 or less would delete data the moment it is written, and a typo must not do that
+    silently: the operator is told, and nothing runs.
+    """
+    text = (os.environ.get(name) or "").strip()
+    if not text:
+        return default
+    if not text.isascii() or not text.isdigit() or int(text) == 0:
+        raise SettingsError(f"{name} must be a positive whole number (e.g. {name}={default}), got {text!r}")
+    return int(text)
 
 
 def _mail_settings() -> dict[str, Any]:

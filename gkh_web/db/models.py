@@ -554,7 +554,9 @@ class ReceiptMail(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     payment_id: int = Field(foreign_key="payment.id", ondelete="CASCADE", unique=True)
-    to_address: str = Field(max_length=255)
+    to_address: str | None = Field(default=None, max_length=255)
+    """Where the letter goes. Set for every job; NULL only once the letter is finished (sent or given up)
+    and the payment's retention of the address ran out (``services.retention``)."""
     message_id: str = Field(max_length=200, unique=True)
     """``<receipt-000042-…@domain>``: the same on every try, so a letter sent twice is recognisable."""
     status: str = Field(max_length=10, default="pending")

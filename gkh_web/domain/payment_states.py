@@ -101,28 +101,65 @@ TEST_PAYMENT_REASON = "test_payment"
 """Our own failure reason: a production server heard «succeeded» of a payment the gateway marks
 ``test: true`` (a test shop, no real money) and refused to count it."""
 
-EXPIRY_REASONS = frozenset({"expired_on_confirmation", "expired_on_capture"})
-CANCEL_REASONS = frozenset({"canceled_by_merchant", "canceled_by_payer", "permission_revoked"})
+CANCELLATION_REASONS: dict[str, tuple[str, str]] = {
+    # reason (YooKassa ``cancellation_details.reason``): (our status, what the resident reads)
+    "3d_secure_failed": (FAILED, "Не пройдено подтверждение платежа (3-D Secure)"),
+    "call_issuer": (FAILED, "Отклонено банком: обратитесь в банк, выпустивший карту"),
+    "canceled_by_merchant": (CANCELED, "Платёж отменён"),
+    "card_expired": (FAILED, "Отклонено банком: истёк срок действия карты"),
+    "country_forbidden": (FAILED, "Оплата картой этой страны невозможна"),
+    "deal_expired": (EXPIRED, "Время на оплату истекло — деньги не списаны"),
+    "expired_on_capture": (EXPIRED, "Время на подтверждение платежа истекло"),
+    "expired_on_confirmation": (EXPIRED, "Время на оплату истекло — оплата не была завершена"),
+    "fraud_suspected": (FAILED, "Платёж заблокирован из-за подозрения в мошенничестве"),
+    "general_decline": (FAILED, "Отклонено банком без объяснения причин"),
+    "identification_required": (FAILED, "Превышен лимит кошелька: пройдите идентификацию в кошельке "
+                                        "или оплатите картой"),
+    "insufficient_funds": (FAILED, "Отклонено банком: недостаточно средств"),
+    "internal_timeout": (FAILED, "Технический сбой у платёжного сервиса — попробуйте ещё раз"),
+    "invalid_card_number": (FAILED, "Неверный номер карты"),
+    "invalid_csc": (FAILED, "Неверный код CVC/CVV"),
+    "issuer_unavailable": (FAILED, "Банк, выпустивший карту, недоступен — попробуйте позже"),
+    "payment_method_limit_exceeded": (FAILED, "Превышен лимит платежей по карте или кошельку"),
+    "payment_method_restricted": (FAILED, "Операции по карте или кошельку ограничены"),
+    "permission_revoked": (CANCELED, "Разрешение на списание отозвано"),
+    "unsupported_mobile_operator": (FAILED, "Оплата с баланса телефона этого оператора невозможна — "
+                                            "оплатите другим способом"),
+    # the sandbox's own reasons and ours
+    "canceled_by_payer": (CANCELED, "Вы отменили платёж"),
+    "processing_error": (FAILED, "Ошибка обработки платежа в банке — попробуйте ещё раз"),
+    "gateway_rejected": (FAILED, "Платёжный сервис отклонил платёж — попробуйте ещё раз"),
+    TEST_PAYMENT_REASON: (FAILED, "Платёж проведён в тестовом режиме и не засчитан"),
+}
+"""Every reason a gateway gives for ``canceled``, as a table: which of our final statuses it is and the
+plain-Russian sentence a resident reads. ``EXPIRED`` — nobody finished in time; ``CANCELED`` — someone
+chose to stop (the payer, we, the card holder's bank permission); ``FAILED`` — a bank, the card or the
+gateway said no. A reason not in the table is a ``FAILED`` with the status's own name (gateways add
+reasons; an unknown one must not crash anything or claim more than «Платёж отклонён»)."""
+
+EXPIRY_REASONS = frozenset(reason for reason, (status, _) in CANCELLATION_REASONS.items() if status == EXPIRED)
+CANCEL_REASONS = frozenset(reason for reason, (status, _) in CANCELLATION_REASONS.items() if status == CANCELED)
+
+GATEWAY_STATUS_TABLE: dict[str, str | None] = {
+    GATEWAY_PENDING: AWAITING_CUSTOMER,
+    GATEWAY_WAITING_FOR_CAPTURE: AWAITING_CUSTOMER,
+    GATEWAY_SUCCEEDED: SUCCEEDED,
+    GATEWAY_CANCELED: None,
+}
+"""Gateway status → ours. ``pending``: the payer's page is open; ``waiting_for_capture`` (one-stage
+payments are captured by the gateway itself) means the money is on its way; ``canceled`` (None here)
+is split by ``CANCELLATION_REASONS``."""
 
 
 def status_from_gateway(gateway_status: str, cancellation_reason: str | None = None) -> str:
-    """Our status for a gateway status; ValueError for a status we do not know (no transition then).
-
-    ``pending`` and ``waiting_for_capture`` (one-stage payments are captured by
-    the gateway itself) mean the payer's page is open or the money is on its way;
-    ``canceled`` splits by reason into EXPIRED, CANCELED or FAILED.
-    """
-    if gateway_status in (GATEWAY_PENDING, GATEWAY_WAITING_FOR_CAPTURE):
-        return AWAITING_CUSTOMER
-    if gateway_status == GATEWAY_SUCCEEDED:
-        return SUCCEEDED
-    if gateway_status == GATEWAY_CANCELED:
-        if cancellation_reason in EXPIRY_REASONS:
-            return EXPIRED
-        if cancellation_reason in CANCEL_REASONS:
-            return CANCELED
-        return FAILED
-    raise ValueError(f"unknown gateway status {gateway_status!r}")
+    """Our status for a gateway status and reason; ValueError for a status we do not know (no transition then)."""
+    if gateway_status not in GATEWAY_STATUS_TABLE:
+        raise ValueError(f"unknown gateway status {gateway_status!r}")
+    ours = GATEWAY_STATUS_TABLE[gateway_status]
+    if ours is not None:
+        return ours
+    known = CANCELLATION_REASONS.get(cancellation_reason or "")
+    return known[0] if known else FAILED
 
 
 # --- Texts for residents ---------------------------------------------------------------------------
@@ -137,29 +174,8 @@ STATUS_TEXTS: dict[str, str] = {
     EXPIRED: "Время на оплату истекло",
 }
 
-REASON_TEXTS: dict[str, str] = {
-    "insufficient_funds": "Отклонено банком: недостаточно средств",
-    "card_expired": "Отклонено банком: истёк срок действия карты",
-    "3d_secure_failed": "Не пройдено подтверждение платежа (3-D Secure)",
-    "general_decline": "Отклонено банком без объяснения причин",
-    "call_issuer": "Отклонено банком: обратитесь в банк, выпустивший карту",
-    "invalid_card_number": "Неверный номер карты",
-    "invalid_csc": "Неверный код CVC/CVV",
-    "issuer_unavailable": "Банк, выпустивший карту, недоступен — попробуйте позже",
-    "payment_method_limit_exceeded": "Превышен лимит платежей по карте или кошельку",
-    "payment_method_restricted": "Операции по карте или кошельку ограничены",
-    "country_forbidden": "Оплата картой этой страны невозможна",
-    "fraud_suspected": "Платёж заблокирован из-за подозрения в мошенничестве",
-    "expired_on_confirmation": "Время на оплату истекло — оплата не была завершена",
-    "expired_on_capture": "Время на подтверждение платежа истекло",
-    "canceled_by_merchant": "Платёж отменён",
-    "canceled_by_payer": "Вы отменили платёж",
-    "permission_revoked": "Разрешение на списание отозвано",
-    "internal_timeout": "Технический сбой у платёжного сервиса — попробуйте ещё раз",
-    "processing_error": "Ошибка обработки платежа в банке — попробуйте ещё раз",
-    "gateway_rejected": "Платёжный сервис отклонил платёж — попробуйте ещё раз",
-    TEST_PAYMENT_REASON: "Платёж проведён в тестовом режиме и не засчитан",
-}
+REASON_TEXTS: dict[str, str] = {reason: text for reason, (_, text) in CANCELLATION_REASONS.items()}
+"""What a final failure says, by reason (from ``CANCELLATION_REASONS``)."""
 
 
 PENDING_TEXTS: dict[str, str] = {

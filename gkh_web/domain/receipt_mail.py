@@ -35,14 +35,19 @@ def message_id(payment_number_digits: int, public_id: str, domain: str) -> str:
     return f"<receipt-{payment_number_digits:06d}-{safe_public}@{safe_domain}>"
 
 
-def letter_state_text(status: str | None, to_address: str, *, failed_before: bool = False) -> str:
-    """The line about the letter in «Мои платежи» and on the result page ("" for no job at all)."""
+def letter_state_text(status: str | None, to_address: str | None, *, failed_before: bool = False) -> str:
+    """The line about the letter in «Мои платежи» and on the result page ("" for no job at all).
+
+    ``to_address`` is None once the retention purge dropped a finished letter's address: the line then
+    says what happened without saying to whom.
+    """
     if status is None:
         return ""
+    to = f" на {to_address}" if to_address else ""
     if status == SENT:
-        return f"Квитанция отправлена на {to_address}"
+        return f"Квитанция отправлена{to}"
     if status == FAILED:
-        return f"Квитанцию не удалось отправить на {to_address}: почтовый сервер отказался её принять"
+        return f"Квитанцию не удалось отправить{to}: почтовый сервер отказался её принять"
     if failed_before:  # pending or being tried again after a failed try
         return "Не удалось отправить квитанцию — повторим"
-    return f"Квитанция будет отправлена на {to_address}"
+    return f"Квитанция будет отправлена{to}"

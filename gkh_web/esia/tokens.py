@@ -23,8 +23,8 @@ from gkh_web.domain import pkce
 
 CODE_LIFETIME = timedelta(seconds=60)
 ACCESS_TOKEN_LIFETIME = timedelta(minutes=5)
-PURGE_AFTER = timedelta(days=1)
-"""Expired codes and tokens are deleted this long after they stopped working."""
+"""Expired codes and tokens are deleted a day after they stopped working by the retention purge
+(``services.retention``, ``GKH_RETENTION_SESSION_HOURS``), with every other rule of its kind."""
 
 
 class InvalidGrant(Exception):
@@ -45,7 +45,6 @@ def issue_code(
     session: Session, subject_id: str, client_id: str, redirect_uri: str, now: datetime, *, code_challenge: str
 ) -> str:
     """Store a new authorization code for a signed-in user and return it (the only time it exists in clear)."""
-    _purge_expired(session, now)
     code = new_secret()
     session.add(EsiaAuthorizationCode(
         code_hash=secret_digest(code), subject_id=subject_id, client_id=client_id,
@@ -119,9 +118,3 @@ def user_for_access_token(session: Session, token: str, now: datetime) -> EsiaUs
         return None
     return session.exec(select(EsiaUser).where(EsiaUser.subject_id == row.subject_id)).first()
 
-
-def _purge_expired(session: Session, now: datetime) -> None:
-    """Keep the tables small: drop codes and tokens that stopped working a day ago."""
-    cutoff = now - PURGE_AFTER
-    session.exec(sa.delete(EsiaAuthorizationCode).where(col(EsiaAuthorizationCode.expires_at) < cutoff))
-    session.exec(sa.delete(EsiaAccessToken).where(col(EsiaAccessToken.expires_at) < cutoff))

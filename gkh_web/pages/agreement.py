@@ -65,8 +65,9 @@ def _consent_form() -> rx.Component:
                       "учётная запись на Госуслугах не изменится."),
             ),
             rx.hstack(
+                # named (Reflex 0.11 drops controls submitted by id); the state reads its own `accepted`, not the form
                 rx.checkbox(checked=AgreementState.accepted, on_change=AgreementState.set_accepted, size="3",
-                            id="agreement-accept"),
+                            id="agreement-accept", name="agreement-accept"),
                 rx.el.label("Я принимаю условия ", html_for="agreement-accept", style={"fontSize": text_px(18)}),
                 _agreement_dialog(),
                 align="center",

@@ -10,9 +10,12 @@ restart per mistake. In demo mode (the default) the same defaults are the point.
 
 from __future__ import annotations
 
+import ipaddress
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
+from gkh_web.domain.commission import RateError, parse_rate_setting
+from gkh_web.domain.fiscal_receipt import VAT_CODES
 from gkh_web.services import rate_limits
 from gkh_web.services.mail.smtp import SmtpUrlError, parse_smtp_url
 from gkh_web.settings import (
@@ -20,6 +23,8 @@ from gkh_web.settings import (
     DEMO_MAIL_FROM,
     DEMO_RECEIPT_LINK_SECRET,
     ENVIRONMENTS,
+    GATEWAY_KINDS,
+    GATEWAY_YOOKASSA,
     LOG_LEVELS,
     SANDBOX_SHOP_SECRET,
     SANDBOX_WEBHOOK_SECRET,
@@ -91,6 +96,48 @@ def _observability_problems(settings: Settings) -> list[str]:
     return problems
 
 
+YOOKASSA_TEST_KEY_PREFIX = "test_"
+"""YooKassa's secret keys of a test shop start «test_» (a live shop's «live_»): its payments move no money."""
+
+
+def _yookassa_problems(settings: Settings) -> list[str]:
+    """``GKH_GATEWAY=yookassa`` needs the shop's own id and key (in any mode: without them nothing can be paid),
+    commission and VAT settings that parse, and YooKassa's networks; in production a live shop's key."""
+    problems = []
+    shop_id = settings.gateway_shop_id.strip()
+    if not shop_id.isdigit():
+        problems.append(f"GKH_GATEWAY_SHOP_ID={shop_id!r}: для YooKassa нужен идентификатор магазина (shopId, "
+                        "число из личного кабинета YooKassa)")
+    if not settings.gateway_secret or settings.gateway_secret == SANDBOX_SHOP_SECRET:
+        problems.append("GKH_GATEWAY_SECRET: для YooKassa нужен секретный ключ магазина из личного кабинета")
+    elif settings.is_production and settings.gateway_secret.startswith(YOOKASSA_TEST_KEY_PREFIX):
+        problems.append("GKH_GATEWAY_SECRET: ключ «test_…» — это тестовый магазин YooKassa, его платежи не "
+                        "списывают деньги и документы не оплачивают; в продакшене нужен ключ «live_…»")
+    for name, text in (("GKH_YOOKASSA_COMMISSION_CARD", settings.yookassa_commission_card),
+                       ("GKH_YOOKASSA_COMMISSION_WALLET", settings.yookassa_commission_wallet)):
+        try:
+            parse_rate_setting(text)
+        except RateError:
+            problems.append(f"{name}={text!r}: комиссия задаётся как «0», «1%» или «1% min 1000» (минимум в копейках)")
+    if settings.yookassa_vat_code not in VAT_CODES:
+        problems.append(f"GKH_YOOKASSA_VAT_CODE={settings.yookassa_vat_code}: код ставки НДС YooKassa — от 1 до 12")
+    problems += _networks_problems("GKH_YOOKASSA_NOTIFY_NETWORKS", settings.yookassa_notify_networks, required=True)
+    return problems
+
+
+def _networks_problems(name: str, cidrs: tuple[str, ...], *, required: bool = False) -> list[str]:
+    """Every entry must be an address or a network; an empty list where one is required hears nobody."""
+    if required and not cidrs:
+        return [f"{name} пуст: уведомления YooKassa не будут приниматься ни с одного адреса"]
+    problems = []
+    for cidr in cidrs:
+        try:
+            ipaddress.ip_network(cidr, strict=False)
+        except ValueError:
+            problems.append(f"{name}: {cidr!r} — не адрес и не сеть (ожидается вида 185.71.76.0/27)")
+    return problems
+
+
 def config_problems(settings: Settings) -> list[str]:
     """Everything wrong with ``settings`` for their mode, in Russian, one line each ([] = fine)."""
     if settings.env not in ENVIRONMENTS:
@@ -105,13 +152,18 @@ def config_problems(settings: Settings) -> list[str]:
     ]
     problems += _mail_problems(settings)
     problems += _observability_problems(settings)
+    problems += _networks_problems("GKH_TRUSTED_PROXIES", settings.trusted_proxies)
+    if settings.gateway_kind not in GATEWAY_KINDS:
+        problems.append(f"GKH_GATEWAY={settings.gateway_kind!r}: допустимы только {' или '.join(GATEWAY_KINDS)}")
+    elif settings.gateway_kind == GATEWAY_YOOKASSA:
+        problems += _yookassa_problems(settings)
     if not settings.is_production:
         return problems
     if settings.esia_client_secret == DEMO_ESIA_CLIENT_SECRET:
         problems.append("GKH_ESIA_CLIENT_SECRET: стоит демо-секрет из репозитория — задайте секрет клиента ЕСИА")
-    if settings.gateway_secret == SANDBOX_SHOP_SECRET:
+    if settings.gateway_secret == SANDBOX_SHOP_SECRET and settings.gateway_kind != GATEWAY_YOOKASSA:
         problems.append("GKH_GATEWAY_SECRET: стоит секрет песочницы — задайте секретный ключ магазина")
-    if settings.gateway_webhook_secret == SANDBOX_WEBHOOK_SECRET:
+    if settings.gateway_webhook_secret == SANDBOX_WEBHOOK_SECRET and settings.gateway_kind != GATEWAY_YOOKASSA:
         problems.append("GKH_GATEWAY_WEBHOOK_SECRET: стоит секрет песочницы — задайте ключ подписи уведомлений")
     if settings.receipt_link_secret == DEMO_RECEIPT_LINK_SECRET:
         problems.append("GKH_RECEIPT_LINK_SECRET: стоит демо-ключ из репозитория — задайте свой ключ подписи ссылок "

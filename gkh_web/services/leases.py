@@ -24,17 +24,23 @@ from gkh_web.db.models import BackgroundLease
 _holder_by_pid: dict[int, str] = {}
 
 
-def try_acquire(session: Session, job: str, *, now: datetime, seconds: int, holder: str | None = None) -> bool:
+def try_acquire(
+    session: Session, job: str, *, now: datetime, seconds: int, holder: str | None = None, renew: bool = True,
+) -> bool:
     """Take or extend ``job``'s lease for ``seconds``; False while another holder's lease runs.
 
-    Commits nothing: the caller's transaction decides (``in_transaction`` commits at once).
+    ``renew=False``: the holder cannot extend its own lease either, so the lease is a turn that comes
+    round once per ``seconds`` for whoever asks first (the daily purge: its row's ``expires_at`` is
+    when the next run is due, ``holder`` who ran the last one). Commits nothing: the caller's
+    transaction decides (``in_transaction`` commits at once).
     """
     holder = holder or this_process()
     expires_at = now + timedelta(seconds=seconds)
+    free = col(BackgroundLease.expires_at) <= now
     taken = session.exec(
         sa.update(BackgroundLease)
         .where(col(BackgroundLease.name) == job)
-        .where(sa.or_(col(BackgroundLease.expires_at) <= now, col(BackgroundLease.holder) == holder))
+        .where(sa.or_(free, col(BackgroundLease.holder) == holder) if renew else free)
         .values(holder=holder, expires_at=expires_at)
     ).rowcount
     if taken:

@@ -45,7 +45,7 @@ def test_upgrade_builds_the_model_schema_on_empty_sqlite(empty_db):
 
     upgrade(empty_db)
 
-    assert current_revision(empty_db) == head_revision() == "0009_receipt_mail"
+    assert current_revision(empty_db) == head_revision() == "0010_retention"
     assert is_up_to_date(empty_db)
     engine = sa.create_engine(empty_db)
     with engine.connect() as connection:

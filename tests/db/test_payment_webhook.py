@@ -124,15 +124,17 @@ class _Request:
         self.headers = {"x-forwarded-for": forwarded} if forwarded is not None else {}
 
 
-@pytest.mark.parametrize(("hops", "peer", "forwarded", "expected"), [
-    (0, "10.0.0.2", "185.71.76.5", "10.0.0.2"),
-    (1, "10.0.0.2", "185.71.76.5", "185.71.76.5"),
-    (1, "10.0.0.2", "1.1.1.1, 185.71.76.5", "185.71.76.5"),
-    (2, "10.0.0.2", "1.1.1.1, 185.71.76.5, 10.0.0.9", "185.71.76.5"),
-    (2, "10.0.0.2", "185.71.76.5", "10.0.0.2"),  # fewer addresses than proxies: the peer
+@pytest.mark.parametrize(("proxies", "peer", "forwarded", "expected"), [
+    ((), "10.0.0.2", "185.71.76.5", "10.0.0.2"),  # no proxy of ours: the header is never read
+    (("10.0.0.0/24",), "203.0.113.9", "185.71.76.5", "203.0.113.9"),  # not our proxy: its header is its word
+    (("10.0.0.0/24",), "10.0.0.2", "185.71.76.5", "185.71.76.5"),
+    (("10.0.0.0/24",), "10.0.0.2", "1.1.1.1, 185.71.76.5", "185.71.76.5"),
+    (("10.0.0.0/24",), "10.0.0.2", "1.1.1.1, 185.71.76.5, 10.0.0.9", "185.71.76.5"),  # two proxies of ours
+    (("10.0.0.0/24",), "10.0.0.2", "", "10.0.0.2"),  # our proxy wrote nothing: the peer
+    (("10.0.0.0/24",), "10.0.0.2", "10.0.0.7", "10.0.0.7"),  # only our own addresses: the first one
 ])
-def test_sender_address_takes_the_nth_forwarded_address_from_the_right(hops, peer, forwarded, expected):
-    assert sender_address(_Request(peer, forwarded), hops) == expected
+def test_sender_address_reads_forwarded_for_only_from_our_proxies(proxies, peer, forwarded, expected):
+    assert sender_address(_Request(peer, forwarded), proxies) == expected
 
 
 @pytest.mark.parametrize(("address", "networks", "allowed"), [

@@ -439,7 +439,7 @@ async def test_late_canceled_webhook_never_downgrades_success(session, factory):
     assert await notify(fake, gid, factory) == "applied"
     late = fake.notification(gid, status="canceled")
     late["object"]["cancellation_details"] = {"reason": "expired_on_confirmation"}
-    assert await notify(fake, gid, factory, body=late) == "ignored"
+    assert await notify(fake, gid, factory, body=late) == "ignored"  # the gateway says succeeded: no move
     fake.payments[gid]["status"] = "canceled"  # even the gateway itself saying so later
     assert await notify(fake, gid, factory) == "ignored"
     assert status(session, record.id) == ps.SUCCEEDED
@@ -477,7 +477,7 @@ async def test_webhook_body_is_only_a_hint(session, factory):
     record, gid = await _awaiting(session, factory, fake)
     lie = fake.notification(gid, status="succeeded")
     lie["object"]["amount"]["value"] = "0.01"
-    assert await notify(fake, gid, factory, body=lie) == "ignored"
+    assert await notify(fake, gid, factory, body=lie) == "ignored"  # the API says pending: nothing moves
     assert status(session, record.id) == ps.AWAITING_CUSTOMER and not session.get(Payment, record.id).needs_review
     assert [request.method for request in fake.requests][-1] == "GET"
 

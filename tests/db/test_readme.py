@@ -41,7 +41,7 @@ def _settings_read_from_environment() -> list[str]:
     root = Path(__file__).resolve().parents[2] / "gkh_web"
     sources = (root / "settings.py").read_text(encoding="utf-8") + (root / "sandbox_gateway/config.py").read_text(
         encoding="utf-8")
-    return sorted(set(re.findall(r"""(?:environ\.get|env)\(\s*["'](GKH_[A-Z_]+)["']""", sources)))
+    return sorted(set(re.findall(r"""(?:environ\.get|env|positive_int)\(\s*["'](GKH_[A-Z_]+)["']""", sources)))
 
 
 @pytest.mark.parametrize("name", _settings_read_from_environment())

@@ -103,7 +103,7 @@ def gateway_networks(monkeypatch):
 
 async def _paid_and_notified_from(demo_db, monkeypatch, hops: int, peer: str, forwarded: str | None):
     """The payer paid at the gateway; a correctly signed notification of it arrives from ``peer``."""
-    monkeypatch.setenv("GKH_TRUSTED_PROXY_HOPS", str(hops))
+    monkeypatch.setenv("GKH_TRUSTED_PROXIES", "10.0.0.0/24" if hops else "")
     get_settings.cache_clear()
     waiting = await waiting_payment(demo_db, monkeypatch)
     waiting.fake.pay(waiting.gateway_id)

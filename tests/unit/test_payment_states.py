@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -180,3 +181,43 @@ def test_random_sequences_end_in_success_iff_reached(sequence):
             status = target
         reached |= status == SUCCEEDED
     assert (status == SUCCEEDED) == reached
+
+
+# --- YooKassa's statuses and cancellation reasons (issue 14) ----------------------------------------------------
+
+YOOKASSA_REASONS = {
+    # reason: our status — YooKassa's documented list of ``cancellation_details.reason``
+    "3d_secure_failed": FAILED, "call_issuer": FAILED, "canceled_by_merchant": CANCELED, "card_expired": FAILED,
+    "country_forbidden": FAILED, "deal_expired": EXPIRED, "expired_on_capture": EXPIRED,
+    "expired_on_confirmation": EXPIRED, "fraud_suspected": FAILED, "general_decline": FAILED,
+    "identification_required": FAILED, "insufficient_funds": FAILED, "internal_timeout": FAILED,
+    "invalid_card_number": FAILED, "invalid_csc": FAILED, "issuer_unavailable": FAILED,
+    "payment_method_limit_exceeded": FAILED, "payment_method_restricted": FAILED,
+    "permission_revoked": CANCELED, "unsupported_mobile_operator": FAILED,
+}
+
+
+@pytest.mark.parametrize(("reason", "ours"), sorted(YOOKASSA_REASONS.items()))
+def test_every_yookassa_cancellation_reason_has_a_status_and_a_russian_sentence(reason, ours):
+    assert ps.status_from_gateway("canceled", reason) == ours
+    text = ps.status_text(ours, reason)
+    assert text != ps.STATUS_TEXTS[ours] or reason == "canceled_by_merchant"
+    latin = text.replace("CVC/CVV", "").replace("3-D Secure", "")  # the words printed on cards and bank pages
+    assert re.search("[А-Яа-яЁё]", text) and not re.search("[A-Za-z_]{3,}", latin), text
+
+
+def test_every_yookassa_status_is_in_the_table():
+    assert set(ps.GATEWAY_STATUS_TABLE) == {"pending", "waiting_for_capture", "succeeded", "canceled"}
+    assert [ps.status_from_gateway(s) for s in ("pending", "waiting_for_capture", "succeeded")] == [
+        AWAITING_CUSTOMER, AWAITING_CUSTOMER, SUCCEEDED]
+
+
+@pytest.mark.parametrize("reason", [None, "", "a_reason_yookassa_adds_next_year"])
+def test_an_unknown_reason_is_a_failure_named_plainly(reason):
+    assert ps.status_from_gateway("canceled", reason) == FAILED
+    assert ps.status_text(FAILED, reason) == "Платёж отклонён"
+
+
+def test_the_reason_table_only_leads_to_final_failures():
+    assert {status for status, _ in ps.CANCELLATION_REASONS.values()} <= ps.FAILURE_STATUSES
+    assert set(ps.REASON_TEXTS) == set(ps.CANCELLATION_REASONS)

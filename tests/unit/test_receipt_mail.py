@@ -45,6 +45,14 @@ def test_what_the_resident_reads_about_the_letter(status, failed_before, text):
     assert rm.letter_state_text(status, "a@b.ru", failed_before=failed_before) == text
 
 
+@pytest.mark.parametrize("status, text", [
+    ("sent", "Квитанция отправлена"),
+    ("failed", "Квитанцию не удалось отправить: почтовый сервер отказался её принять"),
+])
+def test_a_letter_whose_address_retention_dropped_says_what_happened_without_to_whom(status, text):
+    assert rm.letter_state_text(status, None) == text
+
+
 @pytest.mark.parametrize("url, target", [
     ("smtp://127.0.0.1:2525", smtp.SmtpTarget("127.0.0.1", 2525, False)),
     ("smtps://robot:p%40ss@smtp.example.ru", smtp.SmtpTarget("smtp.example.ru", 465, True, "robot", "p@ss")),

@@ -49,7 +49,8 @@ def enqueue_receipt(session: Session, payment: Payment, now: datetime) -> Receip
 @dataclass(frozen=True)
 class LetterState:
     status: str
-    to_address: str
+    to_address: str | None
+    """None once the retention purge dropped a finished letter's address."""
     failed_before: bool
 
 

@@ -100,7 +100,8 @@ def claim(session: Session, mail_id: int, *, now: datetime, holder: str) -> Clai
                        .execution_options(populate_existing=True)).one()
     payment = session.exec(select(Payment).where(Payment.id == job.payment_id)).one()
     return Claim(mail_id=mail_id, attempt_id=stored_id(attempt), payment_id=job.payment_id,
-                 resident_id=payment.resident_id, public_id=payment.public_id, to_address=job.to_address,
+                 resident_id=payment.resident_id, public_id=payment.public_id,
+                 to_address=job.to_address or "",  # set on every claimable job: retention clears finished ones
                  message_id=job.message_id, created_at=as_utc(job.created_at))
 
 
@@ -171,7 +172,9 @@ async def send_due_letters(*, holder: str | None = None, now: Callable[[], datet
         else:
             report.retrying += 1
         correlation.bind_payment(taken.public_id)
-        log.info("receipt letter %s: %s %s", taken.mail_id, result.outcome, result.code or "")  # never the address
+        # no address in the log: logs outlive the address's retention (services.retention); the job's number, not
+        # its Message-ID either (which looks like an address: the redaction net would mask it)
+        log.info("receipt letter %s: %s %s", taken.mail_id, result.outcome, result.code or "")
     return report
 
 

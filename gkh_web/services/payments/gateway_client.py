@@ -19,7 +19,13 @@ Errors come in two kinds, and the difference matters for money:
   we cannot parse: **the outcome is unknown**, the payment may exist; retry
   later with the same key, never assume "no money taken";
 * ``GatewayRejected`` — a 4xx (except 409 "in progress" and 429): the gateway
-  definitely did not do it.
+  definitely did not do it. ``IdempotencyConflict`` is the 400 «Idempotence key
+  duplicated»: the key was used with another body — a bug of ours, never a
+  reason to send a fresh key.
+
+A 429 with a short ``Retry-After`` (at most ``INLINE_RETRY_SECONDS``) is waited out
+and the same request — same key, same body — sent once more within the call's
+time limit; a longer one is ``GatewayUnavailable`` carrying ``retry_after_seconds``.
 
 Amounts travel as ``"1234.56"`` strings built from integer kopecks with
 ``divmod``; no float is involved anywhere. Credentials travel only in the
@@ -38,6 +44,7 @@ from typing import Any, Protocol
 import httpx
 
 from gkh_web.domain.commission import CommissionRate, RateError, parse_percent
+from gkh_web.domain.fiscal_receipt import FiscalReceipt
 from gkh_web.domain.payment_states import GATEWAY_STATUSES
 from gkh_web.observability import metrics
 from gkh_web.services.tls import client_tls_context
@@ -51,6 +58,8 @@ METHOD_TYPES = {"card": "bank_card", "wallet": "yoo_money"}
 """Our method → YooKassa ``payment_method_data.type``; no method lets the gateway page offer all."""
 _VALUE = re.compile(r"^(\d{1,12})\.(\d{2})$")
 _KEY = re.compile(r"^[A-Za-z0-9_:-]{1,64}$")
+INLINE_RETRY_SECONDS = 2
+"""The longest ``Retry-After`` of a 429 that one call waits out itself (longer: the reconciler's next round)."""
 
 
 class GatewayError(Exception):
@@ -59,6 +68,11 @@ class GatewayError(Exception):
 
 class GatewayUnavailable(GatewayError):
     """No usable answer: the request may or may not have had its effect."""
+
+    def __init__(self, message: str, *, retry_after_seconds: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+        """The gateway's ``Retry-After`` (a 429), when it said one."""
 
 
 class GatewayRejected(GatewayError):
@@ -69,6 +83,10 @@ class GatewayRejected(GatewayError):
         self.status_code = status_code
         self.code = code
         self.description = description
+
+
+class IdempotencyConflict(GatewayRejected):
+    """400 «Idempotence key duplicated»: this key already went with another body (what was created then stands)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +125,7 @@ class PaymentGateway(Protocol):
         metadata: Mapping[str, str],
         *,
         commission_kopecks: int,
+        receipt: FiscalReceipt | None = None,
     ) -> GatewayPayment: ...
 
     async def get(self, gateway_payment_id: str) -> GatewayPayment: ...
@@ -123,6 +142,7 @@ class PaymentGateway(Protocol):
         metadata: Mapping[str, str],
         *,
         commission_kopecks: int,
+        receipt: FiscalReceipt | None = None,
     ) -> GatewayPayment: ...
 
     async def cancel(self, gateway_payment_id: str, idempotency_key: str) -> GatewayPayment: ...
@@ -291,9 +311,24 @@ class HttpGateway:
         metadata: Mapping[str, str],
         *,
         commission_kopecks: int,
+        receipt: FiscalReceipt | None = None,
     ) -> GatewayPayment:
-        body = create_body(amount_kopecks, description, return_url, method, metadata, commission_kopecks)
+        body = self._create_body(amount_kopecks, description, return_url, method, metadata, commission_kopecks,
+                                 receipt)
         return await self._call("POST", "/payments", body, idempotency_key)
+
+    def _create_body(
+        self,
+        amount_kopecks: int,
+        description: str,
+        return_url: str,
+        method: str | None,
+        metadata: Mapping[str, str],
+        commission_kopecks: int,
+        receipt: FiscalReceipt | None,
+    ) -> dict[str, Any]:
+        """The sandbox's dialect: the commission stated, no fiscal receipt (the sandbox makes none)."""
+        return create_body(amount_kopecks, description, return_url, method, metadata, commission_kopecks)
 
     async def find_by_idempotency_key(
         self,
@@ -305,10 +340,11 @@ class HttpGateway:
         metadata: Mapping[str, str],
         *,
         commission_kopecks: int,
+        receipt: FiscalReceipt | None = None,
     ) -> GatewayPayment:
         """Send the same create again with the same key: the gateway replays the original (or creates it once)."""
         return await self.create(idempotency_key, amount_kopecks, description, return_url, method, metadata,
-                                 commission_kopecks=commission_kopecks)
+                                 commission_kopecks=commission_kopecks, receipt=receipt)
 
     async def get(self, gateway_payment_id: str) -> GatewayPayment:
         return await self._call("GET", f"/payments/{_path_id(gateway_payment_id)}", None, None)
@@ -353,6 +389,11 @@ class HttpGateway:
                         verify=client_tls_context(),
                     ) as client:
                         response = await client.request(method, self._base_url + path, json=body, headers=headers)
+                        wait = _short_retry_after(response)
+                        if wait is not None:  # too many requests, «come back in a second»: the same request again
+                            await asyncio.sleep(wait)
+                            response = await client.request(method, self._base_url + path, json=body,
+                                                            headers=headers)
             except TimeoutError:
                 log.warning("gateway %s %s: no answer within %s s", method, operation_of(method, path), self._overall)
                 raise GatewayUnavailable(f"{method} {path}: no answer within {self._overall} s") from None
@@ -380,6 +421,17 @@ def outcome_of(status: int) -> str:
     return "rejected" if 400 <= status < 500 and status not in (409, 429) else "error"
 
 
+def retry_after_seconds(response: httpx.Response) -> int | None:
+    """A 429's ``Retry-After`` in whole seconds (the delta form; an HTTP date or garbage is None)."""
+    value = response.headers.get("retry-after", "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 6 else None
+
+
+def _short_retry_after(response: httpx.Response) -> int | None:
+    wait = retry_after_seconds(response) if response.status_code == 429 else None
+    return wait if wait is not None and wait <= INLINE_RETRY_SECONDS else None
+
+
 def _path_id(gateway_payment_id: str) -> str:
     if not re.match(r"^[A-Za-z0-9_-]{1,64}$", gateway_payment_id):
         raise ValueError("unusable gateway payment id")
@@ -398,7 +450,7 @@ def _refuse_errors(response: httpx.Response, what: str) -> None:
     """Raise for anything but a 200: GatewayRejected for a 4xx it means, GatewayUnavailable otherwise."""
     status = response.status_code
     if status in (409, 429):  # the same key still in progress / too many requests: try again later
-        raise GatewayUnavailable(f"{what}: answered {status}")
+        raise GatewayUnavailable(f"{what}: answered {status}", retry_after_seconds=retry_after_seconds(response))
     if 400 <= status < 500:
         code = description = ""
         try:
@@ -407,6 +459,8 @@ def _refuse_errors(response: httpx.Response, what: str) -> None:
                 code, description = str(payload.get("code", "")), str(payload.get("description", ""))[:200]
         except ValueError:
             pass
+        if status == 400 and "idempotence key duplicated" in description.lower():  # YooKassa's and the sandbox's
+            raise IdempotencyConflict(status, code, description)
         raise GatewayRejected(status, code, description)
     if status != 200:
         raise GatewayUnavailable(f"{what}: answered {status}")

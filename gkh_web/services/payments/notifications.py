@@ -19,6 +19,7 @@ from gkh_web.services.payments.gateway_client import (
     GatewayRejected,
     GatewayUnavailable,
     PaymentGateway,
+    value_to_kopecks,
 )
 from gkh_web.services.payments.status import SessionFactory, _applied_answer, _in_database
 
@@ -34,6 +35,10 @@ class _Hint:
 
     gateway_payment_id: str
     public_id: str | None
+    claimed_status: object = None
+    claimed_amount: object = None
+    """What the body says the payment is: never applied, only compared with the gateway's own answer (a body that
+    disagrees is logged; what is applied is always the answer the API gave)."""
 
 
 def _hint(body: object) -> _Hint | None:
@@ -46,7 +51,20 @@ def _hint(body: object) -> _Hint | None:
         return None
     metadata = payload.get("metadata")
     public_id = metadata.get("payment_id") if isinstance(metadata, Mapping) else None
-    return _Hint(gateway_payment_id, public_id if isinstance(public_id, str) and public_id else None)
+    return _Hint(gateway_payment_id, public_id if isinstance(public_id, str) and public_id else None,
+                 payload.get("status"), payload.get("amount"))
+
+
+def _disagrees(hint: _Hint, gp: GatewayPayment) -> bool:
+    """The body claims another status or amount than the gateway's own answer (a forgery or a stale message)."""
+    if hint.claimed_status != gp.status:
+        return True
+    amount = hint.claimed_amount
+    value = amount.get("value") if isinstance(amount, Mapping) else None
+    try:
+        return value_to_kopecks(value) != gp.amount_kopecks
+    except ValueError:
+        return True
 
 
 def _find_hinted(session: Session, hint: _Hint) -> tuple[int, str, bool] | None:
@@ -109,5 +127,8 @@ async def handle_notification(body: object, gateway: PaymentGateway, session_fac
     if by_metadata and gp.metadata.get("payment_id") != public_id:
         log.warning("webhook: gateway payment %s is not payment %s", gp.id, payment_id)
         return "mismatch"
+    if _disagrees(hint, gp):  # stale (an earlier event arriving late) or forged: either way the API decides
+        log.warning("payment %s: webhook body disagrees with the gateway (%r vs %s); the gateway's answer applies",
+                    payment_id, hint.claimed_status, gp.status)
     moved = await _in_database(session_factory, _applied_answer, payment_id, gp, "webhook", None)
     return "applied" if moved else "ignored"

@@ -15,12 +15,9 @@ from fpdf.enums import XPos, YPos
 from gkh_web.domain.typography import WORD_JOINER
 from gkh_web.services.payments import PaymentView
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-"""Debian's fonts-dejavu-core (installed by `make`), the usual home of DejaVu Sans."""
-
-
-class ReceiptFontMissing(RuntimeError):
-    """The Cyrillic font is not installed: `make run` / `make test` install fonts-dejavu-core."""
+FONT_DIR = Path(__file__).resolve().parents[2] / "fonts"
+"""DejaVu Sans shipped with the app (gkh_web/fonts, licence beside it): a receipt never depends on what
+fonts the server's system happens to have, and installing the app needs no root."""
 
 
 BOTTOM_MARGIN_MM = 15
@@ -42,8 +39,6 @@ class _Receipt(FPDF):
 
 def _pdf(number: str) -> FPDF:
     regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-    if not (regular.exists() and bold.exists()):
-        raise ReceiptFontMissing(str(regular))
     pdf = _Receipt(format="A4")
     pdf.number = number
     pdf.add_font("DejaVu", "", str(regular))

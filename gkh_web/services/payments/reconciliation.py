@@ -17,13 +17,16 @@ from gkh_web.db.models import (
     stored_key,
 )
 from gkh_web.domain import payment_states as ps
+from gkh_web.domain.fiscal_receipt import FiscalReceipt
 from gkh_web.observability import correlation
+from gkh_web.services.payments.fiscal import fiscal_receipt_of
 from gkh_web.services.payments.gateway_client import (
     GatewayRejected,
     GatewayUnavailable,
+    IdempotencyConflict,
     PaymentGateway,
 )
-from gkh_web.services.payments.sending import _metadata
+from gkh_web.services.payments.sending import _metadata, conflicted
 from gkh_web.services.payments.status import SessionFactory, _applied_answer, _in_database, transition
 
 log = logging.getLogger(__name__)
@@ -41,12 +44,17 @@ class ReconcileReport:
     expired: int = 0
 
 
+_Pending = tuple[int, str | None, str, int, str, str, "str | None", dict[str, str], bool, int, "FiscalReceipt | None"]
+"""An open payment as the round needs it: id, gateway id, key, the create's arguments, overdue, commission,
+and the receipt (only for a replay of the create: None once the gateway id is known)."""
+
+
 def _open_payments(
     session: Session,
     stale_before: datetime,
     deadline: datetime,
     now: datetime,
-) -> tuple[int, list[tuple[int, str | None, str, int, str, str, str | None, dict[str, str], bool, int]]]:
+) -> tuple[int, list[_Pending]]:
     """Expire what was never sent (committed), and list what to ask the gateway about."""
     expired = 0
     abandoned = session.exec(
@@ -76,6 +84,7 @@ def _open_payments(
             _metadata(payment),
             as_utc(payment.created_at) <= deadline,
             payment.commission_kopecks,
+            fiscal_receipt_of(session, payment) if payment.gateway_payment_id is None else None,
         )
         for payment in session.exec(
             select(Payment)
@@ -123,7 +132,8 @@ async def reconcile(
     stale_before = now - timedelta(seconds=stale_after_seconds)
     deadline = now - timedelta(seconds=expire_after_seconds)
     report.expired, pending = await _in_database(session_factory, _open_payments, stale_before, deadline, now)
-    for payment_id, gateway_id, key, amount, description, return_url, method, metadata, overdue, commission in pending:
+    for (payment_id, gateway_id, key, amount, description, return_url, method, metadata, overdue, commission,
+         receipt) in pending:
         report.checked += 1
         correlation.bind_payment(metadata.get("payment_id", ""))  # this payment's lines, until the next one
         try:
@@ -131,7 +141,7 @@ async def reconcile(
                 gp = await gateway.get(gateway_id)
             else:
                 gp = await gateway.find_by_idempotency_key(key, amount, description, return_url, method, metadata,
-                                                           commission_kopecks=commission)
+                                                           commission_kopecks=commission, receipt=receipt)
             if overdue and ps.status_from_gateway(gp.status) == ps.AWAITING_CUSTOMER:
                 try:
                     gp = await gateway.cancel(gp.id, f"{key}-cancel")
@@ -139,6 +149,10 @@ async def reconcile(
                     log.info("payment %s: gateway cannot cancel it yet; polling on", payment_id)
         except GatewayUnavailable as error:
             log.warning("payment %s: gateway unavailable during reconcile: %s", payment_id, error)
+            report.unavailable += 1
+            continue
+        except IdempotencyConflict:  # the replay is not what was first sent: the outcome stays unknown
+            await _in_database(session_factory, conflicted, payment_id, now)
             report.unavailable += 1
             continue
         except GatewayRejected as error:

@@ -16,11 +16,14 @@ from gkh_web.db.models import (
     utc_now,
 )
 from gkh_web.domain import payment_states as ps
+from gkh_web.domain.fiscal_receipt import FiscalReceipt
 from gkh_web.services.payments import gateway_pages
+from gkh_web.services.payments.fiscal import fiscal_receipt_of
 from gkh_web.services.payments.gateway_client import (
     GatewayPayment,
     GatewayRejected,
     GatewayUnavailable,
+    IdempotencyConflict,
     PaymentGateway,
 )
 from gkh_web.services.payments.status import (
@@ -28,6 +31,7 @@ from gkh_web.services.payments.status import (
     _applied_answer,
     _in_database,
     _load,
+    _noted,
     _review,
     apply_gateway_payment,
     transition,
@@ -59,8 +63,9 @@ def _current_result(session: Session, payment_id: int) -> StartResult:
     return _start_result(_load(session, payment_id, lock=False))
 
 
-CreateRequest = tuple[tuple[str, int, str, str, "str | None", dict[str, str]], int]
-"""(the create's positional arguments, the commission): exactly what was stored, so a replay is identical."""
+CreateRequest = tuple[tuple[str, int, str, str, "str | None", dict[str, str]], int, "FiscalReceipt | None"]
+"""(the create's positional arguments, the commission, the fiscal receipt): exactly what was stored, so a
+replay is identical."""
 
 
 def _submit(session: Session, payment_id: int, return_url: str, now: datetime | None) -> StartResult | CreateRequest:
@@ -79,8 +84,27 @@ def _submit(session: Session, payment_id: int, return_url: str, now: datetime | 
         _metadata(payment),
     )
     commission = payment.commission_kopecks
+    receipt = fiscal_receipt_of(session, payment)
     session.commit()
-    return request, commission
+    return request, commission, receipt
+
+
+IDEMPOTENCY_CONFLICT_NOTE = "idempotency key used with another body: the gateway's payment, if any, stands"
+
+
+def conflicted(session: Session, payment_id: int, now: datetime | None) -> None:
+    """The gateway says our key already went with another body: a payment may exist there under that key.
+
+    Not a refusal — failing the payment would release its documents while the payer may still pay
+    on the gateway's page — and never a fresh key (a second payment). The payment stays as it is,
+    goes to review once (however often the reconciler hears it again), and its gateway payment, if
+    any, still finds it by ``metadata.payment_id`` when notified. Commits.
+    """
+    payment = _load(session, payment_id)
+    if not _noted(session, payment_id, IDEMPOTENCY_CONFLICT_NOTE):
+        log.error("payment %s: %s", payment_id, IDEMPOTENCY_CONFLICT_NOTE)
+        _review(session, payment, "gateway", IDEMPOTENCY_CONFLICT_NOTE, now or utc_now())
+    session.commit()
 
 
 def _rejected(session: Session, payment_id: int, error: GatewayRejected, now: datetime | None) -> StartResult:
@@ -137,11 +161,14 @@ async def start_payment(
     submitted = await _in_database(session_factory, _submit, payment_id, return_url, now)
     if isinstance(submitted, StartResult):
         return submitted
-    request, commission = submitted
+    request, commission, receipt = submitted
     try:
-        gp = await gateway.create(*request, commission_kopecks=commission)
+        gp = await gateway.create(*request, commission_kopecks=commission, receipt=receipt)
     except GatewayUnavailable as error:
         log.warning("payment %s: gateway create outcome unknown: %s", payment_id, error)
+        return await _in_database(session_factory, _current_result, payment_id)
+    except IdempotencyConflict:
+        await _in_database(session_factory, conflicted, payment_id, now)
         return await _in_database(session_factory, _current_result, payment_id)
     except GatewayRejected as error:
         return await _in_database(session_factory, _rejected, payment_id, error, now)
