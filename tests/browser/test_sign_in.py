@@ -172,7 +172,9 @@ def test_idle_kiosk_asks_then_resets_to_the_start_screen(served_app, kiosk_page)
     expect(kiosk_page.get_by_role("alertdialog")).to_have_count(0)
     kiosk_page.clock.fast_forward(2_000)
     expect(kiosk_page.get_by_role("alertdialog")).to_contain_text("Вы ещё здесь?")
-    expect(kiosk_page.locator("#kiosk-countdown")).to_have_text("20")
+    # 20 seconds from the moment the prompt was due; the page's clock runs on while the dialog opens, and on a
+    # busy machine the first number drawn may already be 19
+    expect(kiosk_page.locator("#kiosk-countdown")).to_have_text(re.compile(r"^(20|19)$"))
     pass_seconds(kiosk_page, 3)
     expect(kiosk_page.locator("#kiosk-countdown")).to_have_text(re.compile(r"^1[5-8]$"))
     kiosk_page.get_by_role("button", name="Я здесь").click()
