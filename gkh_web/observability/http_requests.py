@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 REQUEST_ID_HEADER = b"x-request-id"
 QUIET_PREFIXES = ("/assets/", "/favicon.ico", "/ping", "/_health", "/metrics")
 """Static files and what machines ask every few seconds (balancer, Prometheus): DEBUG unless they fail."""
+STATIC_SUFFIXES = (".css", ".js", ".svg", ".ico", ".png", ".woff2", ".map")
+"""The app's own public files served at the root (``/emblem.svg``, ``/kiosk.css``): DEBUG unless they fail."""
 _OPAQUE_SEGMENT = re.compile(r"[^/]{25,}")
 
 
@@ -54,7 +56,8 @@ def observe_requests(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_with_id)
         finally:
-            level = logging.DEBUG if path.startswith(QUIET_PREFIXES) and status < 400 else logging.INFO
+            quiet = path.startswith(QUIET_PREFIXES) or path.endswith(STATIC_SUFFIXES)
+            level = logging.DEBUG if quiet and status < 400 else logging.INFO
             log.log(level, "%s %s %s %.1f ms", scope.get("method", ""), path, status,
                     (time.perf_counter() - started) * 1000)
             correlation.end(token)

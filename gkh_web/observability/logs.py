@@ -25,6 +25,9 @@ from gkh_web.settings import LOG_LEVELS
 
 SERVER_LOGGERS = ("granian", "_granian", "granian.access", "uvicorn", "uvicorn.error", "uvicorn.access")
 """Loggers of the HTTP servers: their own handlers go, their records come to the root handler."""
+QUIET_LOGGERS = {"alembic.runtime.plugins": logging.WARNING}
+"""Chatter at INFO that says nothing to an operator: alembic lists its plugins whenever a library first imports
+its autogenerate module (Reflex does, lazily, in the middle of a tab event)."""
 
 
 class JsonLineFormatter(logging.Formatter):
@@ -74,6 +77,8 @@ def configure_logging(level: str) -> logging.Handler:
     if _HANDLER not in root.handlers:
         root.addHandler(_HANDLER)
     root.setLevel(level)
+    for name, quiet_level in QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(max(quiet_level, logging.getLevelName(level)))
     for name in SERVER_LOGGERS:
         server_logger = logging.getLogger(name)
         server_logger.handlers.clear()

@@ -38,7 +38,8 @@ async def reconcile_if_leader(interval_seconds: int, holder: str | None = None) 
         return None
     report = await payments.reconcile(session_scope, current_gateway(), now=utc_now(),
                                       stale_after_seconds=get_settings().reconcile_stale_after_seconds)
-    log.info("reconciler round by %s: %s", holder, report)
+    # a round that found nothing to check is the usual minute: DEBUG (the metrics count every round)
+    log.log(logging.INFO if report.checked else logging.DEBUG, "reconciler round by %s: %s", holder, report)
     return report
 
 

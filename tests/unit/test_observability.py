@@ -95,3 +95,31 @@ def test_a_payment_is_named_until_the_work_moves_past_it():
         assert "payment_id" not in correlation.current()
     correlation.bind_payment("outside any work")  # nowhere to put it: ignored
     assert correlation.current() == {}
+
+
+async def _served(path: str, status: int, caplog) -> list[tuple[int, str]]:
+    """One request through ``observe_requests`` to an app answering ``status``; the request line's level and text."""
+    from gkh_web.observability.http_requests import observe_requests
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def send(message):
+        return None
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    caplog.set_level(logging.DEBUG, logger="gkh_web.observability.http_requests")
+    caplog.clear()
+    await observe_requests(app)({"type": "http", "method": "GET", "path": path, "headers": []}, receive, send)
+    return [(record.levelno, record.getMessage()) for record in caplog.records]
+
+
+async def test_pages_are_logged_at_info_and_the_apps_public_files_and_probes_at_debug(caplog):
+    [(level, line)] = await _served("/pay", 200, caplog)
+    assert (level, line.split(" ")[:3]) == (logging.INFO, ["GET", "/pay", "200"])
+    for quiet in ("/emblem.svg", "/kiosk.css", "/assets/app-1a2b.js", "/ping", "/_health", "/metrics"):
+        assert [level for level, _ in await _served(quiet, 200, caplog)] == [logging.DEBUG], quiet
+    assert [level for level, _ in await _served("/emblem.svg", 404, caplog)] == [logging.INFO]  # a failure shows
