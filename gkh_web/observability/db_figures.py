@@ -24,7 +24,7 @@ from gkh_web.domain import receipt_mail as rm
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 
 
-def _age_seconds(oldest: datetime | None, now: datetime) -> float:
+def _age_seconds(oldest: datetime | None, now: datetime) -> float:  # ok-float: seconds
     return max(0.0, (now - as_utc(oldest)).total_seconds()) if oldest is not None else 0.0  # ok-float: seconds
 
 
