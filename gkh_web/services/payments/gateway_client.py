@@ -313,22 +313,13 @@ class HttpGateway:
         commission_kopecks: int,
         receipt: FiscalReceipt | None = None,
     ) -> GatewayPayment:
-        body = self._create_body(amount_kopecks, description, return_url, method, metadata, commission_kopecks,
-                                 receipt)
-        return await self._call("POST", "/payments", body, idempotency_key)
+        body = create_body(amount_kopecks, description, return_url, method, metadata, commission_kopecks)
+        return await self._call("POST", "/payments", self._in_dialect(body, receipt), idempotency_key)
 
-    def _create_body(
-        self,
-        amount_kopecks: int,
-        description: str,
-        return_url: str,
-        method: str | None,
-        metadata: Mapping[str, str],
-        commission_kopecks: int,
-        receipt: FiscalReceipt | None,
-    ) -> dict[str, Any]:
-        """The sandbox's dialect: the commission stated, no fiscal receipt (the sandbox makes none)."""
-        return create_body(amount_kopecks, description, return_url, method, metadata, commission_kopecks)
+    def _in_dialect(self, body: dict[str, Any], receipt: FiscalReceipt | None) -> dict[str, Any]:
+        """The create body as this gateway wants it. The sandbox's dialect is ``create_body`` itself: the
+        commission stated, no fiscal receipt (the sandbox makes none)."""
+        return body
 
     async def find_by_idempotency_key(
         self,

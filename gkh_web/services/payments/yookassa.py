@@ -31,8 +31,8 @@ from gkh_web.services.payments.gateway_client import (
     METHOD_TYPES,
     READ_TIMEOUT_SECONDS,
     HttpGateway,
-    create_body,
     kopecks_to_value,
+    value_to_kopecks,
 )
 
 PAYMENT_MODE = "full_payment"
@@ -82,22 +82,12 @@ class YooKassaGateway(HttpGateway):
     def __repr__(self) -> str:  # never show the secret
         return f"YooKassaGateway(name={self.name!r}, base_url={self.base_url!r})"
 
-    def _create_body(
-        self,
-        amount_kopecks: int,
-        description: str,
-        return_url: str,
-        method: str | None,
-        metadata: Mapping[str, str],
-        commission_kopecks: int,
-        receipt: FiscalReceipt | None,
-    ) -> dict[str, Any]:
+    def _in_dialect(self, body: dict[str, Any], receipt: FiscalReceipt | None) -> dict[str, Any]:
         """YooKassa's dialect: no ``commission`` field (it is inside ``amount``), the 54-ФЗ ``receipt`` unless
-        receipts are off; a receipt that does not add up to the amount is a bug, never sent."""
-        body = create_body(amount_kopecks, description, return_url, method, metadata, commission_kopecks)
-        del body["commission"]
+        receipts are off; a receipt that does not add up to the amount charged is a bug, never sent."""
+        body = {key: value for key, value in body.items() if key != "commission"}
         if receipt is not None and self._receipts:
-            if receipt.total_kopecks != amount_kopecks + commission_kopecks:
+            if receipt.total_kopecks != value_to_kopecks(body["amount"]["value"]):
                 raise ValueError("the receipt does not add up to the amount charged")
             body["receipt"] = receipt_json(receipt)
         return body
